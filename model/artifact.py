@@ -1,0 +1,70 @@
+"""Saving and loading a model directory: arrays (.npy) and JSON only, every file checksummed.
+
+`manifest.json` lists each file's sha256 with what the model was trained on (ONS index version, encoder);
+loading refuses a directory whose files do not match it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+class ModelArtifactError(RuntimeError):
+    """A model directory that is missing, incomplete or altered."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_model_dir(directory: Path, arrays: dict[str, np.ndarray], documents: dict[str, object], metadata: dict) -> Path:
+    """Write arrays as <name>.npy and documents as <name>.json, then the manifest with their checksums."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for name, array in arrays.items():
+        path = directory / f"{name}.npy"
+        np.save(path, np.asarray(array), allow_pickle=False)
+        files[path.name] = sha256_of(path)
+    for name, document in documents.items():
+        path = directory / f"{name}.json"
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        files[path.name] = sha256_of(path)
+    manifest = {"format_version": FORMAT_VERSION, **metadata, "files": files}
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return directory
+
+
+def read_model_dir(directory: Path) -> tuple[dict[str, np.ndarray], dict[str, object], dict]:
+    """(arrays, documents, manifest) after checking every file against the manifest."""
+    directory = Path(directory)
+    manifest_path = directory / MANIFEST
+    if not manifest_path.is_file():
+        raise ModelArtifactError(f"{directory} is not a soc-coder model: no {MANIFEST} (train one with `soc-coder train`)")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ModelArtifactError(f"{directory}: model format {manifest.get('format_version')}, this soc-coder reads {FORMAT_VERSION}")
+    arrays, documents = {}, {}
+    for name, expected in manifest["files"].items():
+        path = directory / name
+        if not path.is_file():
+            raise ModelArtifactError(f"{directory}: {name} is missing")
+        actual = sha256_of(path)
+        if actual != expected:
+            raise ModelArtifactError(f"{directory}: {name} has sha256 {actual}, the manifest says {expected}")
+        if name.endswith(".npy"):
+            arrays[name[:-4]] = np.load(path, allow_pickle=False)
+        else:
+            documents[name[:-5]] = json.loads(path.read_text(encoding="utf-8"))
+    return arrays, documents, manifest

@@ -1,0 +1,126 @@
+"""SocCoder: the run-time model that turns answers into SOC 2020 unit groups, with one save/load pair."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .artifact import read_model_dir, write_model_dir
+from .encoder import TextEncoder
+from .head import SoftmaxHead
+from .neighbours import IndexNeighbours, describe_entry
+from .results import CODED, REFERRED, CodingResult
+from .rules import status_before_model
+from .text import answer_text, clean
+
+ANSWER_FIELDS = ("job_title", "job_description", "industry")
+N_CANDIDATES = 5
+
+
+class SocCoder:
+    """Encoder body + softmax head over unit groups, with coding-index neighbours for explanations.
+
+    `auto_code_threshold` is the confidence at or above which an answer is auto-coded (`coded`); below it the
+    best guess is `referred` to a person with the candidate list. Training fits it on held-out index entries.
+    """
+
+    def __init__(
+        self,
+        encoder: TextEncoder,
+        head: SoftmaxHead,
+        neighbours: IndexNeighbours,
+        unit_group_titles: Mapping[str, str],
+        auto_code_threshold: float = 0.5,
+        metadata: Mapping | None = None,
+    ):
+        self.encoder = encoder
+        self.head = head
+        self.neighbours = neighbours
+        self.unit_group_titles = dict(unit_group_titles)
+        self.auto_code_threshold = auto_code_threshold
+        self.metadata = dict(metadata or {})
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.head.classes_
+
+    # -- scoring
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Probabilities over `classes_` for already combined answer texts (see model.text.answer_text)."""
+        return self.head.predict_proba(self.encoder.encode(list(texts)))
+
+    def predict(self, texts: list[str]) -> np.ndarray:
+        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
+
+    # -- coding answers
+    def code_one(self, job_title: str = "", job_description: str = "", industry: str = "") -> CodingResult:
+        return self.code([{"job_title": job_title, "job_description": job_description, "industry": industry}])[0]
+
+    def code(self, answers: Iterable[Mapping], batch_size: int = 512, progress: bool = False) -> list[CodingResult]:
+        """One CodingResult per answer, in order. Each answer maps job_title, job_description, industry (any missing)."""
+        answers = [{field: clean(answer.get(field, "")) for field in ANSWER_FIELDS} for answer in answers]
+        results: list[CodingResult] = []
+        batches = range(0, len(answers), batch_size)
+        for start in tqdm(batches, desc="coding", unit="batch", disable=not progress or len(batches) < 2):
+            results.extend(self._code_batch(answers[start : start + batch_size]))
+        return results
+
+    def _code_batch(self, answers: list[dict]) -> list[CodingResult]:
+        texts = [answer_text(a["job_title"], a["job_description"], a["industry"]) for a in answers]
+        embeddings = self.encoder.encode(texts)
+        proba = self.head.predict_proba(embeddings)
+        top = np.argsort(-proba, axis=1)[:, :N_CANDIDATES]
+        best_codes = [str(self.classes_[row[0]]) for row in top]
+        nearest = self.neighbours.nearest(embeddings, best_codes)
+        results = []
+        for i, answer in enumerate(answers):
+            candidates = [
+                {"code": str(self.classes_[j]), "title": self.unit_group_titles.get(str(self.classes_[j]), ""), "score": round(float(proba[i, j]), 4)}
+                for j in top[i]
+            ]
+            ruled = status_before_model(answer["job_title"], answer["job_description"], answer["industry"])
+            if ruled is not None:
+                status, reason = ruled
+                keep = [] if not texts[i] else candidates
+                results.append(CodingResult("", "", 0.0, status, keep, reason))
+                continue
+            confidence = float(proba[i, top[i][0]])
+            status = CODED if confidence >= self.auto_code_threshold else REFERRED
+            code = best_codes[i]
+            results.append(
+                CodingResult(code, self.unit_group_titles.get(code, ""), round(confidence, 4), status, candidates,
+                             describe_entry(nearest[i]))
+            )
+        return results
+
+    # -- one save/load pair
+    def save(self, directory: str | Path) -> Path:
+        arrays = {**self.head.to_arrays(), "index_embeddings": self.neighbours.embeddings.astype(np.float16)}
+        documents = {
+            "config": {
+                "encoder": self.encoder.name,
+                "head": self.head.params(),
+                "auto_code_threshold": self.auto_code_threshold,
+            },
+            "index_entries": self.neighbours.entries,
+            "unit_group_titles": self.unit_group_titles,
+        }
+        return write_model_dir(Path(directory), arrays, documents, self.metadata)
+
+    @classmethod
+    def load(cls, directory: str | Path, encoder: TextEncoder | None = None) -> "SocCoder":
+        """Load a saved model; pass `encoder` to reuse one already in memory."""
+        arrays, documents, manifest = read_model_dir(Path(directory))
+        config = documents["config"]
+        metadata = {k: v for k, v in manifest.items() if k not in ("files", "format_version")}
+        return cls(
+            encoder=encoder or TextEncoder(config["encoder"]),
+            head=SoftmaxHead.from_arrays(arrays, config["head"]),
+            neighbours=IndexNeighbours(arrays["index_embeddings"].astype(np.float32), documents["index_entries"]),
+            unit_group_titles=documents["unit_group_titles"],
+            auto_code_threshold=config["auto_code_threshold"],
+            metadata=metadata,
+        )

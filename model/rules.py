@@ -1,0 +1,64 @@
+"""Answers that are not an occupation at all, or too vague to code: decided before the classifier.
+
+Good coders do not guess a unit group for "retired" or "manager": these get a status instead of a code.
+Phrases are matched against the normalised job title (model.text.normalise_title).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import is_blank, normalise_title
+
+NOT_IN_EMPLOYMENT = "not_in_employment"
+UNCODABLE = "uncodable"
+
+# Whole answers that say the person has no job.
+_NOT_IN_EMPLOYMENT_PHRASES = [
+    r"retired( .*)?", r"pensioner", r"(full time |part time |mature |university |college |phd |postgraduate )?student",
+    r"school ?(boy|girl|pupil|child)", r"pupil", r"unemployed( .*)?", r"jobseeker", r"job ?seeking", r"looking for (work|a job)",
+    r"not (currently )?(working|employed|in (paid )?employment)", r"no (job|work|occupation)", r"never (worked|had a job)",
+    r"house ?wife", r"house ?husband", r"home ?maker", r"stay at home (mum|mom|dad|parent|mother|father)",
+    r"full time (mum|mom|dad|parent|mother|father|carer for .*)", r"(mum|mother|parent) at home",
+    r"long term sick", r"(long term )?(sick|disabled|invalid)", r"on (benefits|disability|sick leave)",
+    r"unable to work", r"none", r"nothing", r"n ?/? ?a", r"redundant", r"made redundant",
+]
+# Family relations: "wife of a miner", "widow of ...", "vicar's wife".
+_RELATIONAL = r"((wife|husband|widow|widower|spouse|partner|son|daughter|dependant|dependent) of .*|.*'?s? (wife|husband|widow|widower))"
+
+# Titles that need more words before any unit group can be chosen.
+_VAGUE_TITLES = [
+    r"manager", r"director", r"engineer", r"teacher", r"technician", r"officer", r"assistant", r"worker",
+    r"operative", r"operator", r"consultant", r"supervisor", r"administrator", r"analyst", r"specialist",
+    r"self employed", r"self employed .{0,12}", r"employee", r"staff", r"labourer", r"temp", r"temporary( work)?",
+    r"casual( work| worker)?", r"agency( work| worker)?", r"contractor", r"freelance(r)?", r"various", r"varied",
+    r"don ?t know", r"dk", r"refused", r"not sure", r"business ?(man|woman|person)?", r"civil servant",
+    r"finance", r"construction", r"retail", r"healthcare", r"health care", r"education", r"it", r"admin", r"sales",
+    r"office work(er)?", r"factory work(er)?", r"general work(er)?", r"work",
+]
+
+
+def _whole(patterns: list[str]) -> re.Pattern:
+    return re.compile(r"^(?:" + "|".join(patterns) + r")$")
+
+
+_NOT_IN_EMPLOYMENT_RE = _whole(_NOT_IN_EMPLOYMENT_PHRASES + [_RELATIONAL])
+_VAGUE_RE = _whole(_VAGUE_TITLES)
+
+
+def status_before_model(job_title: object, job_description: object, industry: object) -> tuple[str, str] | None:
+    """(status, reason) when the answer should not be given a code; None when the classifier should decide."""
+    if is_blank(job_title, job_description, industry):
+        return UNCODABLE, "empty answer"
+    title = normalise_title(job_title).replace("'", "")
+    if _NOT_IN_EMPLOYMENT_RE.match(title) and not _describes_work(job_description):
+        return NOT_IN_EMPLOYMENT, f"'{title}' is not an occupation"
+    if _VAGUE_RE.match(title) and is_blank(job_description, industry):
+        return UNCODABLE, f"'{title}' alone is too vague for a unit group"
+    return None
+
+
+def _describes_work(description: object) -> bool:
+    """A description that names paid work ("retired but work part time as a cleaner") overrides the title."""
+    text = normalise_title(description)
+    return bool(re.search(r"\b(work|working|employed|job)\b", text)) and not re.search(r"\b(not|no longer|never)\b", text)

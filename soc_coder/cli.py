@@ -1,0 +1,129 @@
+"""The `soc-coder` command: a thin front over model/, training/ and evaluation/."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(help="Code free-text occupation answers to SOC 2020.", no_args_is_help=True, add_completion=False)
+
+DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Folder with the ONS workbooks (default: $SOC_DATA_DIR, else the user cache).")]
+IndexFile = Annotated[Optional[Path], typer.Option("--index-file", help="Coding index workbook (Volume 2) to use instead of the newest found.")]
+Volume1File = Annotated[Optional[Path], typer.Option("--volume1-file", help="Volume 1 workbook to use instead of the newest found.")]
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress details.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command("fetch-data")
+def fetch_data_command(
+    data_dir: DataDir = None,
+    base_url: Annotated[Optional[str], typer.Option(help="Download from here instead of the ONS site ($SOC_ONS_BASE_URL).")] = None,
+    all_versions: Annotated[bool, typer.Option("--all", help="Every known version, not just the newest.")] = False,
+) -> None:
+    """Download the ONS SOC 2020 workbooks and check their sha256 sums."""
+    from training.ons_sources import DataUnavailableError, fetch_data
+
+    try:
+        saved = fetch_data(data_dir, base_url=base_url, newest_only=not all_versions)
+    except DataUnavailableError as error:
+        _fail(str(error))
+    for path in saved:
+        typer.echo(str(path))
+
+
+@app.command()
+def train(
+    data_dir: DataDir = None,
+    index_file: IndexFile = None,
+    volume1_file: Volume1File = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Model directory (default: artifacts/models/default).")] = None,
+    encoder: Annotated[str, typer.Option(help="sentence-transformers model name or path.")] = "sentence-transformers/all-MiniLM-L6-v2",
+    c: Annotated[float, typer.Option("--C", help="Inverse regularisation strength of the head.")] = 20.0,
+    seed: Annotated[int, typer.Option(help="Seed for the hold-out split and the head.")] = 0,
+    tracking_uri: Annotated[Optional[str], typer.Option(help="mlflow tracking URI (default: $MLFLOW_TRACKING_URI, else sqlite under artifacts/).")] = None,
+    register: Annotated[bool, typer.Option(help="Register the model in the mlflow registry as 'soc-coder'.")] = True,
+) -> None:
+    """Train a model on the ONS coding index and Volume 1, and log it to mlflow."""
+    from training.pipeline import train_model
+    from training.train import TrainingConfig
+
+    trained = _train(train_model, data_dir, index_file, volume1_file, output, TrainingConfig(encoder=encoder, C=c, seed=seed), tracking_uri, register)
+    metrics = trained.metrics
+    typer.echo(f"model saved to {trained.model_dir}")
+    typer.echo(
+        f"held-out index titles: top-1 {metrics['holdout_top1']:.3f}, top-5 {metrics['holdout_top5']:.3f}; "
+        f"auto-code threshold {metrics['auto_code_threshold']:.3f}; trained in {metrics['train_seconds']:.0f} s"
+    )
+    typer.echo(f"mlflow run {trained.mlflow['run_id']}" + (f", registered as soc-coder version {trained.mlflow['registered_version']}" if "registered_version" in trained.mlflow else ""))
+
+
+def _train(train_model, data_dir, index_file, volume1_file, output, config, tracking_uri=None, register=True):
+    try:
+        return train_model(data_dir, index_file, volume1_file, output, config, tracking_uri=tracking_uri, register=register)
+    except FileNotFoundError as error:
+        _fail(str(error))
+
+
+@app.command()
+def code(
+    input: Annotated[Path, typer.Argument(help="Answers file: .csv, .xlsx or .parquet.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Coded file to write (.csv, .xlsx or .parquet).")],
+    model: Annotated[Optional[Path], typer.Option(help="Model directory (default: artifacts/models/default, trained when absent).")] = None,
+    id_column: Annotated[str, typer.Option(help="Column with the row id.")] = "id",
+    title_column: Annotated[str, typer.Option(help="Column with the job title.")] = "job_title",
+    description_column: Annotated[str, typer.Option(help="Column with the job description.")] = "job_description",
+    industry_column: Annotated[str, typer.Option(help="Column with the industry or employer.")] = "industry",
+    data_dir: DataDir = None,
+    index_file: IndexFile = None,
+    volume1_file: Volume1File = None,
+) -> None:
+    """Code every row of an answers file; writes the input columns plus the SOC 2020 result columns."""
+    from model import AnswerColumns, AnswerFileError, SocCoder, paths, read_answers, with_results, write_table
+    from model.artifact import ModelArtifactError
+    from model.tables import answers_from_frame
+
+    columns = AnswerColumns(id_column, title_column, description_column, industry_column)
+    try:
+        frame = read_answers(input, columns)
+    except AnswerFileError as error:
+        _fail(str(error))
+    model_dir = model or paths.default_model_dir()
+    if model is None and not (model_dir / "manifest.json").exists():
+        from training.pipeline import train_model
+        from training.train import TrainingConfig
+
+        typer.echo(f"No model at {model_dir}: training the default model first (a few minutes, once).", err=True)
+        _train(train_model, data_dir, index_file, volume1_file, model_dir, TrainingConfig())
+    try:
+        coder = SocCoder.load(model_dir)
+    except ModelArtifactError as error:
+        _fail(str(error))
+    results = coder.code(answers_from_frame(frame, columns), progress=True)
+    write_table(with_results(frame, results), output)
+    counts = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    typer.echo(f"coded {len(results)} rows to {output}: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())), err=True)
+
+
+@app.command("write-example")
+def write_example_command(path: Annotated[Path, typer.Argument(help="Where to write the example answers (.csv).")] = Path("example/answers.csv")) -> None:
+    """Write a small example answers file (invented answers) to try `soc-coder code` on."""
+    from .example import write_example
+
+    typer.echo(str(write_example(path)))
+
+
+if __name__ == "__main__":
+    app()

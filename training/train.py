@@ -1,0 +1,126 @@
+"""Fitting a SocCoder on the ONS volumes: embed the examples once, hold out index titles, fit the head."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GroupShuffleSplit
+
+from model.coder import SocCoder
+from model.encoder import DEFAULT_ENCODER, TextEncoder
+from model.head import SoftmaxHead
+from model.neighbours import IndexNeighbours
+
+from .examples import INDEX, training_examples
+from .ons_readers import CodingIndex, Volume1, unit_group_titles
+from .thresholds import threshold_for_agreement
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainingConfig:
+    """Everything that decides the trained model; logged to mlflow as parameters."""
+
+    encoder: str = DEFAULT_ENCODER
+    C: float = 20.0
+    epochs: int = 20
+    learning_rate: float = 0.01
+    holdout_fraction: float = 0.1
+    target_agreement: float = 0.95
+    seed: int = 0
+
+
+@dataclass
+class TrainingOutcome:
+    coder: SocCoder
+    metrics: dict[str, float]
+    n_examples: int
+
+
+def holdout_metrics(head: SoftmaxHead, X: np.ndarray, labels: np.ndarray, threshold: float | None = None) -> dict[str, float]:
+    """Top-1/top-5 unit-group and major-group agreement on held-out rows, and auto-coding at `threshold`."""
+    proba = head.predict_proba(X)
+    top = np.argsort(-proba, axis=1)[:, :5]
+    predicted = head.classes_[top]
+    top1 = predicted[:, 0] == labels
+    metrics = {
+        "holdout_top1": float(top1.mean()),
+        "holdout_top5": float((predicted == labels[:, None]).any(axis=1).mean()),
+        "holdout_major_top1": float(np.mean([p[0] == g[0] for p, g in zip(predicted[:, 0], labels)])),
+        "holdout_rows": float(len(labels)),
+    }
+    if threshold is not None:
+        coded = proba.max(axis=1) >= threshold
+        metrics["holdout_auto_coded_share"] = float(coded.mean())
+        metrics["holdout_auto_coded_agreement"] = float(top1[coded].mean()) if coded.any() else float("nan")
+    return metrics
+
+
+def fit_coder(
+    index: CodingIndex,
+    volume1: Volume1,
+    config: TrainingConfig = TrainingConfig(),
+    encoder: TextEncoder | None = None,
+    progress: bool = False,
+) -> TrainingOutcome:
+    """Train on all examples; before that, fit on a split grouped by title to measure and set the threshold."""
+    started = time.perf_counter()
+    encoder = encoder or TextEncoder(config.encoder)
+    examples = training_examples(index.entries, volume1.unit_groups)
+    log.info("embedding %d training examples with %s", len(examples), config.encoder)
+    X = encoder.encode(examples["text"].tolist(), show_progress=progress)
+    y = examples["label"].to_numpy(dtype=str)
+    embedded = time.perf_counter()
+
+    is_index = (examples["source"] == INDEX).to_numpy()
+    index_rows = np.flatnonzero(is_index)
+    splitter = GroupShuffleSplit(n_splits=1, test_size=config.holdout_fraction, random_state=config.seed)
+    _, held = next(splitter.split(index_rows, groups=examples["group"].to_numpy()[index_rows]))
+    held_out = np.zeros(len(examples), dtype=bool)
+    held_out[index_rows[held]] = True
+
+    head_params = dict(C=config.C, epochs=config.epochs, learning_rate=config.learning_rate, random_state=config.seed)
+    log.info("fitting the head on %d examples, %d index entries held out", (~held_out).sum(), held_out.sum())
+    trial = SoftmaxHead(**head_params).fit(X[~held_out], y[~held_out])
+    proba = trial.predict_proba(X[held_out])
+    correct = trial.classes_[proba.argmax(axis=1)] == y[held_out]
+    threshold = threshold_for_agreement(proba.max(axis=1), correct, config.target_agreement)
+    metrics = holdout_metrics(trial, X[held_out], y[held_out], threshold)
+
+    log.info("refitting the head on all %d examples", len(examples))
+    head = SoftmaxHead(**head_params).fit(X, y)
+    finished = time.perf_counter()
+
+    kept = examples.iloc[index_rows]
+    neighbour_entries = [
+        {"code": c, "title": t, "add": a, "ind": i}
+        for c, t, a, i in zip(kept["label"], kept["entry_title"], kept["entry_add"], kept["entry_ind"])
+    ]
+    neighbours = IndexNeighbours(X[index_rows], neighbour_entries)
+    metadata = {
+        "soc_coder_model": "embedding + softmax head",
+        "encoder": config.encoder,
+        "training_config": asdict(config),
+        "coding_index_version": index.version,
+        "coding_index_file": index.path.name,
+        "coding_index_sha256": index.sha256,
+        "volume1_version": volume1.version,
+        "volume1_file": volume1.path.name,
+        "volume1_sha256": volume1.sha256,
+        "n_training_examples": int(len(examples)),
+        "trained_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+    }
+    coder = SocCoder(encoder, head, neighbours, unit_group_titles(volume1), threshold, metadata)
+    metrics.update(
+        auto_code_threshold=threshold,
+        embed_seconds=embedded - started,
+        fit_seconds=finished - embedded,
+        train_seconds=finished - started,
+    )
+    return TrainingOutcome(coder, metrics, len(examples))
+
