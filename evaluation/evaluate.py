@@ -1,0 +1,131 @@
+"""`soc-coder evaluate` in one call: our model and every peer, coded on the same benchmark rows, then scored.
+
+The peers use the coding index the model was trained on when it is in the data directory (matched by file
+name and checksum from the model's manifest), else the newest found, and the report says which.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from model.artifact import MANIFEST, sha256_of
+from model.coder import SocCoder
+from training.ons_readers import CodingIndex, Volume1, load_sources, resolve_data_dir
+
+from .benchmarks import Benchmark
+from .peers import exact_lookup, socmapper, tfidf
+from .predictions import Predictions, model_predictions
+from .scoring import score
+
+log = logging.getLogger(__name__)
+
+MODEL_CODER = "soc-coder"
+PEERS = ("exact", "tfidf", "socmapper")
+
+
+def load_peer_sources(metadata: dict, data_dir=None, index_file=None, volume1_file=None) -> tuple[CodingIndex, Volume1]:
+    """The ONS volumes for the peers: files named explicitly, else the model's own files if present, else the newest."""
+    directory = resolve_data_dir(data_dir)
+    if index_file is None and metadata.get("coding_index_file") and (directory / metadata["coding_index_file"]).is_file():
+        index_file = directory / metadata["coding_index_file"]
+    if volume1_file is None and metadata.get("volume1_file") and (directory / metadata["volume1_file"]).is_file():
+        volume1_file = directory / metadata["volume1_file"]
+    return load_sources(directory, index_file, volume1_file)
+
+
+def build_peers(index: CodingIndex, names: Sequence[str] = PEERS, encoder: str | None = None) -> tuple[dict, dict[str, str]]:
+    """(peer name -> fitted peer, peer name -> why it was not run)."""
+    peers, skipped = {}, {}
+    for name in names:
+        if name == "exact":
+            peers[exact_lookup.NAME] = exact_lookup.ExactLookup(index.entries)
+        elif name == "tfidf":
+            peers[tfidf.NAME] = tfidf.TfidfNearest(index.entries)
+        elif name == "socmapper":
+            reason = socmapper.unavailable_reason()
+            if reason:
+                skipped[socmapper.NAME] = reason
+                continue
+            log.info("loading SOCMapper: it embeds every coding-index title (a few minutes on a CPU)")
+            started = time.perf_counter()
+            peers[socmapper.NAME] = socmapper.SocMapperPeer(index.entries, index.path, **({"encoder": encoder} if encoder else {}))
+            log.info("SOCMapper loaded in %.0f s", time.perf_counter() - started)
+        else:
+            raise ValueError(f"unknown peer '{name}': choose from {', '.join(PEERS)}")
+    return peers, skipped
+
+
+def model_summary(coder: SocCoder, model_dir: str | Path) -> dict:
+    meta = coder.metadata
+    keys = ("coding_index_version", "coding_index_file", "coding_index_sha256", "volume1_version", "volume1_file", "trained_at", "encoder")
+    return {
+        "directory": str(Path(model_dir).resolve()),
+        "manifest_sha256": sha256_of(Path(model_dir) / MANIFEST),
+        "auto_code_threshold": float(coder.auto_code_threshold),
+        **{k: meta[k] for k in keys if k in meta},
+    }
+
+
+def evaluate(
+    benchmarks: Sequence[Benchmark],
+    coder: SocCoder,
+    model_dir: str | Path,
+    index: CodingIndex | None = None,
+    peers: Sequence[str] = PEERS,
+    n_resamples: int = 1000,
+    seed: int = 0,
+    command: str | None = None,
+    progress: bool = False,
+) -> dict:
+    """Every figure for our model and each peer on each benchmark, as one JSON-ready dict."""
+    fitted, skipped = build_peers(index, peers) if (index is not None and peers) else ({}, {})
+    if peers and index is None:
+        skipped.update({name: "no coding index given" for name in peers})
+    evaluation = new_evaluation(model_summary(coder, model_dir), _index_note(index, coder.metadata) if index is not None else "–",
+                                n_resamples, skipped, command)
+    for benchmark in benchmarks:
+        log.info("scoring %s (%d rows)", benchmark.name, len(benchmark))
+        predictions = [model_predictions(coder, benchmark, MODEL_CODER, progress=progress)]
+        predictions += [peer.predict(benchmark) for peer in fitted.values()]
+        add_benchmark(evaluation, benchmark, predictions, n_resamples, seed)
+    return evaluation
+
+
+def new_evaluation(model: dict, peer_index: str, n_resamples: int, skipped: dict | None = None, command: str | None = None) -> dict:
+    """The evaluation record before any benchmark is added (see add_benchmark)."""
+    return {
+        "created_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        "command": command,
+        "model": model,
+        "peer_index": peer_index,
+        "bootstrap_resamples": n_resamples,
+        "coders": {},
+        "skipped": dict(skipped or {}),
+        "benchmarks": {},
+    }
+
+
+def add_benchmark(evaluation: dict, benchmark: Benchmark, predictions: Sequence[Predictions], n_resamples: int = 1000,
+                  seed: int = 0, model_coder: str = MODEL_CODER) -> dict:
+    """Score each coder's predictions on the benchmark into the evaluation record (the first is our model)."""
+    coders = {}
+    for p in predictions:
+        evaluation["coders"][p.coder] = p.description
+        coders[p.coder] = score(p, benchmark, n_resamples=n_resamples, seed=seed)
+    evaluation["benchmarks"][benchmark.name] = {
+        "file": str(benchmark.path), "sha256": benchmark.sha256, "rows": len(benchmark),
+        "model_coder": model_coder, "coders": coders,
+    }
+    return evaluation
+
+
+def _index_note(index: CodingIndex, metadata: dict) -> str:
+    note = f"v{index.version} ({index.path.name})"
+    if metadata.get("coding_index_sha256") and metadata["coding_index_sha256"] != index.sha256:
+        note += f" — not the index the model was trained on ({metadata.get('coding_index_file', '?')})"
+    return note
