@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from model import paths
 from model.artifact import MANIFEST, sha256_of
 from model.coder import SocCoder
 from training.ons_readers import CodingIndex, Volume1, load_sources, resolve_data_dir
 
-from .benchmarks import Benchmark
+from .benchmarks import Benchmark, BenchmarkColumns, BenchmarkError, read_benchmark
 from .peers import exact_lookup, socmapper, tfidf
 from .predictions import Predictions, model_predictions
+from .report import write_report
+from .tracking import log_evaluation
 from .scoring import score
 
 log = logging.getLogger(__name__)
@@ -122,6 +125,41 @@ def add_benchmark(evaluation: dict, benchmark: Benchmark, predictions: Sequence[
         "model_coder": model_coder, "coders": coders,
     }
     return evaluation
+
+
+def run_evaluation(
+    benchmark_files: Sequence[str | Path],
+    output_dir: str | Path,
+    model_dir: str | Path | None = None,
+    columns: BenchmarkColumns = BenchmarkColumns(),
+    peers: Sequence[str] = PEERS,
+    data_dir=None,
+    index_file=None,
+    volume1_file=None,
+    n_resamples: int = 1000,
+    tracking_uri: str | None = None,
+    log_to_mlflow: bool = True,
+    command: str | None = None,
+    progress: bool = False,
+) -> tuple[Path, dict, dict]:
+    """Read the benchmarks, load the model and the ONS volumes, evaluate, write the report, log to mlflow.
+
+    Returns (report path, the evaluation record, what was logged to mlflow).
+    """
+    model_dir = Path(model_dir) if model_dir else paths.default_model_dir()
+    benchmarks = [read_benchmark(path, columns) for path in benchmark_files]
+    names = [b.name for b in benchmarks]
+    if len(set(names)) != len(names):
+        raise BenchmarkError(f"benchmark files need distinct names (file stems): {', '.join(names)}")
+    coder = SocCoder.load(model_dir)
+    index, volume1 = load_peer_sources(coder.metadata, data_dir, index_file, volume1_file) if peers else (None, None)
+    evaluation = evaluate(benchmarks, coder, model_dir, index, peers, n_resamples=n_resamples, command=command, progress=progress)
+    titles = dict(coder.unit_group_titles)
+    if volume1 is not None:
+        titles.update(zip(volume1.groups["code"], volume1.groups["title"]))
+    report = write_report(evaluation, output_dir, titles)
+    logged = log_evaluation(evaluation, output_dir, model_dir, tracking_uri) if log_to_mlflow else {}
+    return report, evaluation, logged
 
 
 def _index_note(index: CodingIndex, metadata: dict) -> str:

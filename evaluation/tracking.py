@@ -80,32 +80,37 @@ def flat_metrics(evaluation: dict) -> dict[str, float]:
     return {k: float(v) for k, v in metrics.items() if v is not None and v == v}
 
 
-def log_evaluation(evaluation: dict, output_dir: str | Path, model_dir: str | Path, tracking_uri: str | None = None) -> dict[str, str]:
-    """One mlflow run with every figure, the report files as artifacts, and links to the evaluated model."""
+def log_evaluation(evaluation: dict, output_dir: str | Path, model_dir: str | Path | None, tracking_uri: str | None = None,
+                   task: str = "evaluation") -> dict[str, str]:
+    """One mlflow run with every figure, the report files as artifacts, and links to the evaluated model.
+
+    `model_dir` None (the index hold-out, which fits heads per fold and saves none) logs the figures alone.
+    """
     use_tracking_store(tracking_uri)
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
-    sha = manifest_sha256(model_dir)
-    version = find_registered_version(sha)
     model = evaluation["model"]
     tags = {
-        "soc_coder_task": "evaluation",
-        "evaluated_model_sha256": sha,
-        "evaluated_model_dir": str(Path(model_dir).resolve()),
+        "soc_coder_task": task,
         "coding_index_version": str(model.get("coding_index_version", "")),
         "benchmarks": ", ".join(evaluation["benchmarks"]),
         **{f"benchmark_sha256/{name}": bench["sha256"] for name, bench in evaluation["benchmarks"].items()},
     }
+    version, logged = None, {}
+    if model_dir is not None:
+        sha = manifest_sha256(model_dir)
+        version = find_registered_version(sha)
+        tags.update(evaluated_model_sha256=sha, evaluated_model_dir=str(Path(model_dir).resolve()))
+        logged["evaluated_model_sha256"] = sha
     if version is not None:
         tags.update(evaluated_model_name=version.name, evaluated_model_version=str(version.version), evaluated_model_run_id=version.run_id or "")
     model_id = getattr(version, "model_id", None) if version is not None else None
-    with mlflow.start_run(run_name=f"evaluate-{'-'.join(evaluation['benchmarks'])}") as run:
+    with mlflow.start_run(run_name=f"{task}-{'-'.join(evaluation['benchmarks'])}") as run:
         mlflow.set_tags(tags)
-        mlflow.log_params({"peers": ", ".join(evaluation["coders"]), "bootstrap_resamples": evaluation["bootstrap_resamples"]})
+        mlflow.log_params({"coders": ", ".join(evaluation["coders"]), "bootstrap_resamples": evaluation["bootstrap_resamples"]})
         mlflow.log_metrics(flat_metrics(evaluation), model_id=model_id)
         mlflow.log_artifacts(str(output_dir), artifact_path="evaluation")
-    logged = {"run_id": run.info.run_id, "evaluated_model_sha256": sha}
+    logged["run_id"] = run.info.run_id
     if version is not None:
-        client = MlflowClient()
-        client.set_model_version_tag(version.name, version.version, "last_evaluation_run_id", run.info.run_id)
+        MlflowClient().set_model_version_tag(version.name, version.version, "last_evaluation_run_id", run.info.run_id)
         logged["registered_version"] = str(version.version)
     return logged

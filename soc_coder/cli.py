@@ -125,5 +125,55 @@ def write_example_command(path: Annotated[Path, typer.Argument(help="Where to wr
     typer.echo(str(write_example(path)))
 
 
+
+@app.command()
+def evaluate(
+    benchmarks: Annotated[list[Path], typer.Argument(help="Benchmark file(s): .csv, .xlsx or .parquet with gold codes.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for report.md, evaluation.json and the plots.")],
+    model: Annotated[Optional[Path], typer.Option(help="Model directory (default: artifacts/models/default).")] = None,
+    peers: Annotated[str, typer.Option(help="Comma-separated peers to run alongside: exact, tfidf, socmapper; 'none' for none.")] = "exact,tfidf,socmapper",
+    id_column: Annotated[str, typer.Option(help="Column with the row id.")] = "id",
+    title_column: Annotated[str, typer.Option(help="Column with the job title.")] = "job_title",
+    description_column: Annotated[str, typer.Option(help="Column with the job description.")] = "job_description",
+    industry_column: Annotated[str, typer.Option(help="Column with the industry or employer.")] = "industry",
+    gold_column: Annotated[str, typer.Option(help="Column with the acceptable gold codes, first preferred.")] = "gold_codes",
+    gold_separator: Annotated[str, typer.Option(help="Separator between gold codes.")] = ";",
+    codable_column: Annotated[str, typer.Option(help="Column with yes/no codable (absent: codable = has a gold code).")] = "codable",
+    status_column: Annotated[str, typer.Option(help="Column with the gold status (absent: occupation).")] = "status",
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the 95% intervals.")] = 1000,
+    data_dir: DataDir = None,
+    index_file: IndexFile = None,
+    volume1_file: Volume1File = None,
+    tracking_uri: Annotated[Optional[str], typer.Option(help="mlflow tracking URI (default: $MLFLOW_TRACKING_URI, else sqlite under artifacts/).")] = None,
+    log_mlflow: Annotated[bool, typer.Option("--mlflow/--no-mlflow", help="Log the evaluation to mlflow against the model version.")] = True,
+) -> None:
+    """Score a model on benchmark file(s) beside the exact-lookup, TF-IDF and SOCMapper peers; write a report."""
+    import sys
+
+    from evaluation.benchmarks import BenchmarkColumns, BenchmarkError
+    from evaluation.evaluate import PEERS, run_evaluation
+    from model.artifact import ModelArtifactError
+
+    chosen = [] if peers.strip().lower() == "none" else [p.strip() for p in peers.split(",") if p.strip()]
+    unknown = [p for p in chosen if p not in PEERS]
+    if unknown:
+        _fail(f"unknown peer(s) {', '.join(unknown)}: choose from {', '.join(PEERS)} or 'none'")
+    columns = BenchmarkColumns(id_column, title_column, description_column, industry_column, gold_column, codable_column, status_column, gold_separator)
+    try:
+        report, evaluation, logged = run_evaluation(
+            benchmarks, output, model, columns, chosen, data_dir, index_file, volume1_file, n_resamples=bootstrap,
+            tracking_uri=tracking_uri, log_to_mlflow=log_mlflow, command="soc-coder " + " ".join(sys.argv[1:]), progress=True)
+    except (BenchmarkError, ModelArtifactError, FileNotFoundError) as error:
+        _fail(str(error))
+    from evaluation.report import summary_table
+
+    typer.echo(summary_table(evaluation))
+    for name, why in evaluation["skipped"].items():
+        typer.echo(f"not run: {name}: {why}", err=True)
+    typer.echo(f"report written to {report}")
+    if logged:
+        typer.echo(f"mlflow run {logged['run_id']}" + (f" (evaluates soc-coder version {logged['registered_version']})" if "registered_version" in logged else ""))
+
+
 if __name__ == "__main__":
     app()
