@@ -10,6 +10,7 @@ from tqdm.auto import tqdm
 
 from .artifact import read_model_dir, write_model_dir
 from .encoder import TextEncoder
+from .features import embed_answers
 from .head import SoftmaxHead
 from .neighbours import IndexNeighbours, describe_entry
 from .results import CODED, REFERRED, CodingResult
@@ -48,12 +49,18 @@ class SocCoder:
         return self.head.classes_
 
     # -- scoring
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """Probabilities over `classes_` for already combined answer texts (see model.text.answer_text)."""
-        return self.head.predict_proba(self.encoder.encode(list(texts)))
+    def predict_proba(self, answers: Iterable[Mapping | str]) -> np.ndarray:
+        """Probabilities over `classes_`; each answer is a mapping of the answer fields or a bare job title."""
+        answers = _as_answers(answers)
+        features, _ = self._embed(answers)
+        return self.head.predict_proba(features)
 
-    def predict(self, texts: list[str]) -> np.ndarray:
-        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
+    def predict(self, answers: Iterable[Mapping | str]) -> np.ndarray:
+        return self.classes_[self.predict_proba(answers).argmax(axis=1)]
+
+    def _embed(self, answers: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        texts = [answer_text(a["job_title"], a["job_description"], a["industry"]) for a in answers]
+        return embed_answers(self.encoder, [a["job_title"] for a in answers], texts)
 
     # -- coding answers
     def code_one(self, job_title: str = "", job_description: str = "", industry: str = "") -> CodingResult:
@@ -61,7 +68,7 @@ class SocCoder:
 
     def code(self, answers: Iterable[Mapping], batch_size: int = 512, progress: bool = False) -> list[CodingResult]:
         """One CodingResult per answer, in order. Each answer maps job_title, job_description, industry (any missing)."""
-        answers = [{field: clean(answer.get(field, "")) for field in ANSWER_FIELDS} for answer in answers]
+        answers = _as_answers(answers)
         results: list[CodingResult] = []
         batches = range(0, len(answers), batch_size)
         for start in tqdm(batches, desc="coding", unit="batch", disable=not progress or len(batches) < 2):
@@ -69,9 +76,8 @@ class SocCoder:
         return results
 
     def _code_batch(self, answers: list[dict]) -> list[CodingResult]:
-        texts = [answer_text(a["job_title"], a["job_description"], a["industry"]) for a in answers]
-        embeddings = self.encoder.encode(texts)
-        proba = self.head.predict_proba(embeddings)
+        features, embeddings = self._embed(answers)
+        proba = self.head.predict_proba(features)
         top = np.argsort(-proba, axis=1)[:, :N_CANDIDATES]
         best_codes = [str(self.classes_[row[0]]) for row in top]
         nearest = self.neighbours.nearest(embeddings, best_codes)
@@ -84,7 +90,7 @@ class SocCoder:
             ruled = status_before_model(answer["job_title"], answer["job_description"], answer["industry"])
             if ruled is not None:
                 status, reason = ruled
-                keep = [] if not texts[i] else candidates
+                keep = [] if not any(answer.values()) else candidates
                 results.append(CodingResult("", "", 0.0, status, keep, reason))
                 continue
             confidence = float(proba[i, top[i][0]])
@@ -124,3 +130,12 @@ class SocCoder:
             auto_code_threshold=config["auto_code_threshold"],
             metadata=metadata,
         )
+
+
+def _as_answers(answers: Iterable[Mapping | str]) -> list[dict]:
+    """Cleaned {job_title, job_description, industry} dicts; a plain string is a job title."""
+    return [
+        {field: clean(answer.get(field, "")) for field in ANSWER_FIELDS} if isinstance(answer, Mapping) else
+        {"job_title": clean(answer), "job_description": "", "industry": ""}
+        for answer in answers
+    ]

@@ -1,4 +1,4 @@
-"""Training examples from the ONS volumes: (text, unit group, source, group key) rows.
+"""Training examples from the ONS volumes: (title, text, unit group, source, group key) rows.
 
 Index entries read like the answers a coder sees: the title in natural word order with its ADD qualifier as the
 job title and its IND qualifier as the industry. Volume 1 adds each unit group's own title, its related job
@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from model.text import answer_text, normalise_title
+from model.text import answer_text, clean, normalise_title
 
 INDEX = "index"
 VOLUME1_TITLE = "volume1_title"
@@ -19,10 +19,14 @@ VOLUME1_RELATED = "volume1_related_title"
 VOLUME1_TASK = "volume1_task"
 
 
+def index_title(title: str, add: str) -> str:
+    """An index entry's title as a respondent might write it: 'Teacher, art'."""
+    return f"{title}, {add}" if add else title
+
+
 def index_answer(title: str, add: str, ind: str) -> str:
-    """An index entry as an answer: 'Teacher, art' in 'secondary school'."""
-    job_title = f"{title}, {add}" if add else title
-    return answer_text(job_title, "", ind)
+    """An index entry as a whole answer: 'Teacher, art' in 'secondary school'."""
+    return answer_text(index_title(title, add), "", ind)
 
 
 def index_examples(entries: pd.DataFrame) -> pd.DataFrame:
@@ -30,6 +34,7 @@ def index_examples(entries: pd.DataFrame) -> pd.DataFrame:
     every qualified variant of a title on the same side of a split."""
     return pd.DataFrame(
         {
+            "title": [index_title(t, a) for t, a in zip(entries["title"], entries["add"])],
             "text": [index_answer(t, a, i) for t, a, i in zip(entries["title"], entries["add"], entries["ind"])],
             "label": entries["soc2020"].astype(str).tolist(),
             "source": INDEX,
@@ -51,12 +56,12 @@ def volume1_examples(unit_groups: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for group in unit_groups.itertuples(index=False):
         code = str(group.code)
-        rows.append((answer_text(group.title), code, VOLUME1_TITLE))
+        rows.append((clean(group.title), answer_text(group.title), code, VOLUME1_TITLE))
         for related in group.related_titles:
-            rows.append((answer_text(_strip_tilde(related)), code, VOLUME1_RELATED))
+            rows.append((clean(_strip_tilde(related)), answer_text(_strip_tilde(related)), code, VOLUME1_RELATED))
         for task in group.tasks:
-            rows.append((answer_text("", _strip_tilde(task)), code, VOLUME1_TASK))
-    frame = pd.DataFrame(rows, columns=["text", "label", "source"])
+            rows.append(("", answer_text("", _strip_tilde(task)), code, VOLUME1_TASK))
+    frame = pd.DataFrame(rows, columns=["title", "text", "label", "source"])
     frame["group"] = [f"{source}:{normalise_title(text)}" for text, source in zip(frame["text"], frame["source"])]
     return frame[frame["text"] != ""].reset_index(drop=True)
 

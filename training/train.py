@@ -12,6 +12,7 @@ from sklearn.model_selection import GroupShuffleSplit
 
 from model.coder import SocCoder
 from model.encoder import DEFAULT_ENCODER, TextEncoder
+from model.features import embed_answers
 from model.head import SoftmaxHead
 from model.neighbours import IndexNeighbours
 
@@ -73,7 +74,7 @@ def fit_coder(
     encoder = encoder or TextEncoder(config.encoder)
     examples = training_examples(index.entries, volume1.unit_groups)
     log.info("embedding %d training examples with %s", len(examples), config.encoder)
-    X = encoder.encode(examples["text"].tolist(), show_progress=progress)
+    X, text_vectors = embed_answers(encoder, examples["title"].tolist(), examples["text"].tolist(), progress)
     y = examples["label"].to_numpy(dtype=str)
     embedded = time.perf_counter()
 
@@ -101,7 +102,7 @@ def fit_coder(
         {"code": c, "title": t, "add": a, "ind": i}
         for c, t, a, i in zip(kept["label"], kept["entry_title"], kept["entry_add"], kept["entry_ind"])
     ]
-    neighbours = IndexNeighbours(X[index_rows], neighbour_entries)
+    neighbours = IndexNeighbours(text_vectors[index_rows], neighbour_entries)
     metadata = {
         "soc_coder_model": "embedding + softmax head",
         "encoder": config.encoder,
