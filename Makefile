@@ -6,10 +6,11 @@ BIN := $(VENV)/bin
 
 .PHONY: setup demo test clean-models
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml scripts/install_socmapper.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	PYTHON=$(BIN)/python bash scripts/install_socmapper.sh   # the SOCMapper peer of `soc-coder evaluate`
 	touch $@
 
 setup: $(BIN)/.installed

@@ -21,7 +21,7 @@ _NOT_IN_EMPLOYMENT_PHRASES = [
     r"house ?wife", r"house ?husband", r"home ?maker", r"stay at home (mum|mom|dad|parent|mother|father)",
     r"full time (mum|mom|dad|parent|mother|father|carer for .*)", r"(mum|mother|parent) at home",
     r"long term sick", r"(long term )?(sick|disabled|invalid)", r"on (benefits|disability|sick leave)",
-    r"unable to work", r"none", r"nothing", r"n ?/? ?a", r"redundant", r"made redundant",
+    r"unable to work", r"none", r"nothing", r"redundant", r"made redundant",
 ]
 # Family relations: "wife of a miner", "widow of ...", "vicar's wife".
 _RELATIONAL = r"((wife|husband|widow|widower|spouse|partner|son|daughter|dependant|dependent) of .*|.*'?s? (wife|husband|widow|widower))"
@@ -30,9 +30,9 @@ _RELATIONAL = r"((wife|husband|widow|widower|spouse|partner|son|daughter|dependa
 _VAGUE_TITLES = [
     r"manager", r"director", r"engineer", r"teacher", r"technician", r"officer", r"assistant", r"worker",
     r"operative", r"operator", r"consultant", r"supervisor", r"administrator", r"analyst", r"specialist",
-    r"self employed", r"self employed .{0,12}", r"employee", r"staff", r"labourer", r"temp", r"temporary( work)?",
+    r"self employed", r"employee", r"staff", r"labourer", r"temp", r"temporary( work)?",
     r"casual( work| worker)?", r"agency( work| worker)?", r"contractor", r"freelance(r)?", r"various", r"varied",
-    r"don ?t know", r"dk", r"refused", r"not sure", r"business ?(man|woman|person)?", r"civil servant",
+    r"don ?t know", r"dk", r"n ?/? ?a", r"not applicable", r"refused", r"not sure", r"business ?(man|woman|person)?", r"civil servant",
     r"finance", r"construction", r"retail", r"healthcare", r"health care", r"education", r"it", r"admin", r"sales",
     r"office work(er)?", r"factory work(er)?", r"general work(er)?", r"work",
 ]

@@ -1,7 +1,8 @@
 """Integration: the real model, trained once per session on the ONS workbooks, on the dev benchmarks.
 
-Floors sit a few points under what the model measured when they were set (see the README's accuracy table),
-so a change that really hurts accuracy fails here while run-to-run noise does not.
+Floors sit four to five points under what the model measured when they were set (top-1 on codable rows:
+dev 0.838, external-dev 0.861, realistic-dev 0.821; see the README), so a change that really hurts accuracy
+fails here while a retrained model's small differences do not.
 """
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 pytestmark = pytest.mark.ons
 
 # benchmark file -> top-1 unit-group agreement floor on codable rows
-TOP1_FLOORS = {"dev.csv": 0.66, "external-dev.csv": 0.74, "realistic-dev.csv": 0.72}
+TOP1_FLOORS = {"dev.csv": 0.80, "external-dev.csv": 0.82, "realistic-dev.csv": 0.77}
 
 
 def _codable_top1(coder, frame: pd.DataFrame) -> float:

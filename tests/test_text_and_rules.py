@@ -27,7 +27,7 @@ def test_blank_answers_are_uncodable(fields):
 
 
 @pytest.mark.parametrize(
-    "title", ["Retired", "Full-time student", "Housewife", "unemployed", "Widow of a coal miner", "Vicar's wife", "N/A", "none"]
+    "title", ["Retired", "Full-time student", "Housewife", "unemployed", "Widow of a coal miner", "Vicar's wife", "none"]
 )
 def test_non_occupations_are_not_in_employment(title):
     assert status_before_model(title, "", "")[0] == NOT_IN_EMPLOYMENT
@@ -37,14 +37,15 @@ def test_a_description_of_paid_work_overrides_a_non_occupation_title():
     assert status_before_model("Retired", "I work part time as a cleaner", "") is None
 
 
-@pytest.mark.parametrize("title", ["Teacher", "Engineer", "Manager", "self employed", "Temp", "Finance"])
+@pytest.mark.parametrize("title", ["Teacher", "Engineer", "Manager", "self employed", "Temp", "Finance", "N/A", "don't know"])
 def test_vague_titles_alone_are_uncodable(title):
     assert status_before_model(title, "", "")[0] == UNCODABLE
 
 
 @pytest.mark.parametrize(
     "fields",
-    [("Teacher", "I teach a Year 4 class", "Primary school"), ("Engineer", "service lifts", ""), ("Care assistant", "", "")],
+    [("Teacher", "I teach a Year 4 class", "Primary school"), ("Engineer", "service lifts", ""), ("Care assistant", "", ""),
+     ("Self-employed plumber", "", "")],
 )
 def test_answers_with_detail_go_to_the_classifier(fields):
     assert status_before_model(*fields) is None
