@@ -56,8 +56,10 @@ def build_peers(index: CodingIndex, names: Sequence[str] = PEERS, encoder: str |
                 continue
             log.info("loading SOCMapper: it embeds every coding-index title (a few minutes on a CPU)")
             started = time.perf_counter()
-            peers[socmapper.NAME] = socmapper.SocMapperPeer(index.entries, index.path, **({"encoder": encoder} if encoder else {}))
-            log.info("SOCMapper loaded in %.0f s", time.perf_counter() - started)
+            peers[socmapper.NAME] = socmapper.SocMapperPeer(index.entries, index.path, **({"encoder": encoder} if encoder else {}),
+                                                            cache_dir=paths.artifacts_dir() / "cache")
+            cached = " (index embeddings from cache)" if peers[socmapper.NAME].from_cache else ""
+            log.info("SOCMapper loaded in %.0f s%s", time.perf_counter() - started, cached)
         else:
             raise ValueError(f"unknown peer '{name}': choose from {', '.join(PEERS)}")
     return peers, skipped

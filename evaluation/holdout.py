@@ -21,6 +21,7 @@ from sklearn.model_selection import GroupKFold
 
 from model.coder import N_CANDIDATES
 from model.encoder import TextEncoder
+from model.features import embed_answers
 from model.head import SoftmaxHead
 from model.text import normalise_title
 from training.examples import INDEX, VOLUME1_RELATED, VOLUME1_TITLE, training_examples
@@ -64,7 +65,7 @@ def kfold_predictions(
     """Out-of-fold predictions for every coded index entry: our head's and (optionally) the TF-IDF peer's."""
     encoder = encoder or TextEncoder(config.encoder)
     examples = training_examples(index.entries, volume1.unit_groups)
-    X = encoder.encode(examples["text"].tolist(), show_progress=progress)
+    X, _ = embed_answers(encoder, examples["title"].tolist(), examples["text"].tolist(), progress)  # as fit_coder does
     y = examples["label"].to_numpy(dtype=str)
     is_index = (examples["source"] == INDEX).to_numpy()
     index_rows = np.flatnonzero(is_index)
@@ -140,6 +141,12 @@ def evaluate_holdout(
 ) -> dict:
     """The evaluation record (same shape and figures as `soc-coder evaluate`) of a k-fold index hold-out."""
     benchmark, predictions = kfold_predictions(index, volume1, n_splits, config, encoder, threshold, with_tfidf)
+    return holdout_record(index, volume1, benchmark, predictions, n_splits, config, threshold, n_resamples, seed, command)
+
+
+def holdout_record(index: CodingIndex, volume1: Volume1, benchmark: Benchmark, predictions: list[Predictions], n_splits: int,
+                   config: TrainingConfig, threshold: float, n_resamples: int = 1000, seed: int = 0, command: str | None = None) -> dict:
+    """Score out-of-fold predictions into an evaluation record, with what was held out and how."""
     model = {
         "directory": f"none: {n_splits} heads fitted per fold", "manifest_sha256": "–", "auto_code_threshold": float(threshold),
         "coding_index_version": index.version, "coding_index_file": Path(index.path).name, "coding_index_sha256": index.sha256,

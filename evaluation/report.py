@@ -99,9 +99,10 @@ def _benchmark_section(name: str, bench: dict, images: dict[str, str], titles: d
         rows = []
         for coder, f in coders.items():
             a = f[subset]["agreement"]
-            rows.append([coder, f[subset]["rows"]] + [_pct(a[level][f"top{k}"]) for level in LEVELS for k in (1, 3, 5)])
-        header = ["coder", "rows"] + [f"{level.replace('_', ' ')} top-{k}" for level in LEVELS for k in (1, 3, 5)]
-        parts.append(_table(header, rows))
+            for level in LEVELS:
+                rows.append([coder if level == "unit_group" else "", f[subset]["rows"] if level == "unit_group" else "",
+                             level.replace("_", " ").replace("sub major", "sub-major")] + [_pct(a[level][f"top{k}"]) for k in (1, 3, 5)])
+        parts.append(_table(["coder", "rows", "level", "top-1", "top-3", "top-5"], rows))
 
     for subset, label in (("codable", "codable rows"), ("all", "all rows")):
         parts.append(f"### Coverage at target agreement and operating point: {label}")

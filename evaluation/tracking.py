@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import mlflow
-import yaml
+from mlflow.models import Model
 from mlflow.tracking import MlflowClient
 
 from model.artifact import MANIFEST, sha256_of
@@ -35,8 +35,8 @@ def _version_manifest_sha256(version) -> str | None:
     with tempfile.TemporaryDirectory() as scratch:
         try:
             mlmodel = mlflow.artifacts.download_artifacts(artifact_uri=f"{base}/MLmodel", dst_path=scratch)
-            spec = yaml.safe_load(Path(mlmodel).read_text(encoding="utf-8"))
-            model_dir = spec["flavors"]["python_function"]["artifacts"]["model_dir"]["path"]
+            flavor = Model.load(mlmodel).flavors["python_function"]
+            model_dir = flavor["artifacts"]["model_dir"]["path"]
             manifest = mlflow.artifacts.download_artifacts(artifact_uri=f"{base}/{model_dir}/{MANIFEST}", dst_path=scratch)
         except Exception as error:  # a version logged some other way: not ours to match
             log.debug("version %s of %s has no readable model_dir manifest: %s", version.version, version.name, error)

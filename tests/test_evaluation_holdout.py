@@ -2,10 +2,11 @@
 
 import pytest
 
-from evaluation.holdout import evaluate_holdout, kfold_predictions
+from evaluation.holdout import holdout_record, kfold_predictions
 from evaluation.metrics import agreement
 from model.text import normalise_title
 from training.ons_readers import load_sources
+from training.train import TrainingConfig
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +43,12 @@ def test_held_out_entries_are_scored_by_heads_that_never_saw_their_title(kfold):
     assert tfidf.offered.any()
 
 
-def test_evaluate_holdout_reports_the_same_figures_as_a_benchmark(sources, encoder):
+def test_holdout_record_reports_the_same_figures_as_a_benchmark(sources, kfold):
     index, volume1 = sources
-    evaluation = evaluate_holdout(index, volume1, n_splits=3, encoder=encoder, with_tfidf=False, n_resamples=100)
+    evaluation = holdout_record(index, volume1, *kfold, n_splits=3, config=TrainingConfig(), threshold=0.3, n_resamples=100)
     figures = evaluation["benchmarks"]["index-holdout"]["coders"]["soc-coder"]
     assert figures["codable"]["rows"] == len(index.entries) == figures["all"]["rows"]
     assert {"agreement", "coverage_at_agreement", "calibration", "per_major_group", "confusions", "intervals"} <= set(figures["codable"])
+    assert figures["codable"]["agreement"]["unit_group"]["top1"] == pytest.approx(agreement(kfold[1][0].ranked, kfold[0].rows["golds"].tolist(), 1).mean())
     assert evaluation["holdout"] == {"n_splits": 3, "grouped_by": "normalised bare title", "entries": len(index.entries)}
+    assert list(evaluation["benchmarks"]["index-holdout"]["coders"]) == ["soc-coder", "TF-IDF nearest entry"]

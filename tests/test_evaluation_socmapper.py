@@ -21,10 +21,15 @@ def index(ons_fixture_dir):
 
 
 @pytest.fixture(scope="module")
-def peer(index):
+def cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("socmapper-cache")
+
+
+@pytest.fixture(scope="module")
+def peer(index, cache_dir):
     if socmapper.unavailable_reason():
         pytest.skip(f"SOCMapper not installed: {socmapper.INSTALL_HINT}")
-    return socmapper.SocMapperPeer(index.entries, index.path)
+    return socmapper.SocMapperPeer(index.entries, index.path, cache_dir=cache_dir)
 
 
 @needs_socmapper
@@ -61,6 +66,17 @@ def test_codes_job_titles_with_its_rule(peer):
     assert predictions.ranked[1][0] == "5434"  # its cleaner drops " - London"
     assert predictions.ranked[2] == [] and predictions.status[2] == "no_code"
     assert predictions.auto_coded.tolist() == [True, True, False]
+
+
+@needs_socmapper
+def test_index_embeddings_are_reused_from_the_cache_only_for_the_same_entries(peer, index, cache_dir):
+    assert not peer.from_cache and peer.cache_file.is_file()
+    again = socmapper.SocMapperPeer(index.entries, index.path, cache_dir=cache_dir)
+    assert again.from_cache
+    np.testing.assert_allclose(np.asarray(again.mapper.all_soc_embeddings), np.asarray(peer.mapper.all_soc_embeddings), atol=1e-6)
+    assert again.code_titles(["Sous chef"])[0]["most_likely_soc"] == peer.code_titles(["Sous chef"])[0]["most_likely_soc"]
+    fewer = socmapper.SocMapperPeer(index.entries.iloc[:-5], index.path, cache_dir=cache_dir)
+    assert not fewer.from_cache and fewer.cache_file != peer.cache_file
 
 
 def test_missing_socmapper_is_skipped_with_the_reason(index, monkeypatch):

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import io
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -73,6 +75,14 @@ def index_as_socmapper_frame(entries: pd.DataFrame, soc_mapper_config: dict) -> 
     })
 
 
+def _content_key(entries: pd.DataFrame, encoder: str) -> str:
+    """A short digest of the index entries SOCMapper sees and the encoder name."""
+    columns = ["soc2020_ext", "soc2020", "soc2010", "title", "add", "ind"]
+    digest = hashlib.sha256(pd.util.hash_pandas_object(entries[columns], index=False).to_numpy().tobytes())
+    digest.update(encoder.encode())
+    return digest.hexdigest()[:20]
+
+
 @contextlib.contextmanager
 def _replaced(module, **replacements) -> Iterator[None]:
     saved = {name: getattr(module, name) for name in replacements}
@@ -87,25 +97,56 @@ def _replaced(module, **replacements) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    """SOCMapper prints progress with wasabi to stdout; keep the CLI's own output clean."""
-    with contextlib.redirect_stdout(io.StringIO()):
+    """SOCMapper prints wasabi messages to stdout and a tqdm bar per 500-title chunk to stderr: keep them out of
+    the CLI's output (evaluate logs when the load starts and how long it took)."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         yield
 
 
 class SocMapperPeer:
-    """A loaded SOCMapper over the given coding-index entries (embedding the index takes a minute or two)."""
+    """A loaded SOCMapper over the given coding-index entries.
 
-    def __init__(self, entries: pd.DataFrame, index_path: str | os.PathLike | None = None, encoder: str = DEFAULT_ENCODER):
+    Embedding the ~32k index titles takes several minutes on a CPU, so with `cache_dir` the embeddings are
+    kept as .npz (keyed by the entries' content and the encoder) and handed back through SOCMapper's own
+    "load saved embeddings" route on the next run; they are used only if its title list is the same.
+    """
+
+    def __init__(self, entries: pd.DataFrame, index_path: str | os.PathLike | None = None, encoder: str = DEFAULT_ENCODER,
+                 cache_dir: str | os.PathLike | None = None):
         soc_map = import_soc_map()
         encoder_path = resolve_encoder(encoder)
         if os.path.isdir(encoder_path):
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        self.mapper = soc_map.SOCMapper(soc_dir=str(index_path or "coding-index.xlsx"))
-        load_index = lambda soc_mapper_config=soc_map.soc_mapper_config: index_as_socmapper_frame(entries, soc_mapper_config)  # noqa: E731
-        with _replaced(soc_map, load_job_title_soc=load_index, load_bert=functools.partial(soc_map.load_bert, encoder_path)), _quiet():
-            # reset_embeddings: embed our index now instead of looking for Nesta's saved embeddings
-            self.mapper.load(reset_embeddings=True, save_embeds=False)
         self.encoder_path = encoder_path
+        self.cache_file = Path(cache_dir) / f"socmapper-{_content_key(entries, encoder)}.npz" if cache_dir else None
+        self.from_cache = False
+        self.mapper = soc_map.SOCMapper(soc_dir=str(Path(index_path or "coding-index.xlsx").resolve()))
+        load_index = lambda soc_mapper_config=soc_map.soc_mapper_config: index_as_socmapper_frame(entries, soc_mapper_config)  # noqa: E731
+        replacements = {"load_job_title_soc": load_index, "load_bert": functools.partial(soc_map.load_bert, encoder_path)}
+        cached = self._read_cache()
+        if cached is not None:
+            saved = lambda path: cached[0] if path.endswith("_titles.json") else cached[1]  # noqa: E731
+            with _replaced(soc_map, load_local_json=saved, **replacements), _quiet():
+                self.mapper.load(reset_embeddings=False, save_embeds=False)
+            self.from_cache = list(self.mapper.soc_job_titles) == list(self.mapper.job_title_2_soc6_4)
+        if not self.from_cache:
+            with _replaced(soc_map, **replacements), _quiet():
+                # reset_embeddings: embed our index now instead of looking for Nesta's saved embeddings
+                self.mapper.load(reset_embeddings=True, save_embeds=False)
+            self._write_cache()
+
+    def _read_cache(self) -> tuple[list[str], np.ndarray] | None:
+        if self.cache_file is None or not self.cache_file.is_file():
+            return None
+        with np.load(self.cache_file, allow_pickle=False) as saved:
+            return saved["titles"].tolist(), saved["embeddings"]
+
+    def _write_cache(self) -> None:
+        if self.cache_file is None:
+            return
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(self.cache_file, titles=np.asarray(self.mapper.soc_job_titles, dtype=str),
+                 embeddings=np.asarray(self.mapper.all_soc_embeddings, dtype=np.float32))
 
     @property
     def rule(self) -> dict:
