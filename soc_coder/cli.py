@@ -125,7 +125,6 @@ def write_example_command(path: Annotated[Path, typer.Argument(help="Where to wr
     typer.echo(str(write_example(path)))
 
 
-
 @app.command()
 def evaluate(
     benchmarks: Annotated[list[Path], typer.Argument(help="Benchmark file(s): .csv, .xlsx or .parquet with gold codes.")],
