@@ -55,10 +55,9 @@ def train(
     register: Annotated[bool, typer.Option(help="Register the model in the mlflow registry as 'soc-coder'.")] = True,
 ) -> None:
     """Train a model on the ONS coding index and Volume 1, and log it to mlflow."""
-    from training.pipeline import train_model
     from training.train import TrainingConfig
 
-    trained = _train(train_model, data_dir, index_file, volume1_file, output, TrainingConfig(encoder=encoder, C=c, seed=seed), tracking_uri, register)
+    trained = _train(data_dir, index_file, volume1_file, output, TrainingConfig(encoder=encoder, C=c, seed=seed), tracking_uri, register)
     metrics = trained.metrics
     typer.echo(f"model saved to {trained.model_dir}")
     typer.echo(
@@ -68,7 +67,10 @@ def train(
     typer.echo(f"mlflow run {trained.mlflow['run_id']}" + (f", registered as soc-coder version {trained.mlflow['registered_version']}" if "registered_version" in trained.mlflow else ""))
 
 
-def _train(train_model, data_dir, index_file, volume1_file, output, config, tracking_uri=None, register=True):
+def _train(data_dir, index_file, volume1_file, output, config, tracking_uri=None, register=True):
+    """training.pipeline.train_model, with a missing workbook reported as a clear error."""
+    from training.pipeline import train_model
+
     try:
         return train_model(data_dir, index_file, volume1_file, output, config, tracking_uri=tracking_uri, register=register)
     except FileNotFoundError as error:
@@ -100,11 +102,10 @@ def code(
         _fail(str(error))
     model_dir = model or paths.default_model_dir()
     if model is None and not (model_dir / "manifest.json").exists():
-        from training.pipeline import train_model
         from training.train import TrainingConfig
 
         typer.echo(f"No model at {model_dir}: training the default model first (a few minutes, once).", err=True)
-        _train(train_model, data_dir, index_file, volume1_file, model_dir, TrainingConfig())
+        _train(data_dir, index_file, volume1_file, model_dir, TrainingConfig())
     try:
         coder = SocCoder.load(model_dir)
     except ModelArtifactError as error:
