@@ -17,13 +17,14 @@ def coverage_plot(curves: dict[str, dict], title: str, path: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4.8), dpi=110)
     for coder, curve in curves.items():
         if curve["coverage"]:
-            ax.step(curve["coverage"], curve["agreement"], where="post", label=coder, linewidth=1.6)
+            few = len(curve["coverage"]) < 30
+            ax.plot(curve["coverage"], curve["agreement"], label=coder, linewidth=1.6, marker="o" if few else None, markersize=3)
         else:
             ax.plot([], [], label=f"{coder} (codes nothing)")
     for target in TARGET_AGREEMENTS:
         ax.axhline(target, color="grey", linewidth=0.6, linestyle=":")
     ax.set_xlim(0, 1)
-    ax.set_ylim(0.4, 1.005)
+    ax.set_ylim(0.4, 1.01)
     ax.set_xlabel("coverage: share of rows auto-coded at or above the threshold")
     ax.set_ylabel("top-1 agreement on the auto-coded rows")
     ax.set_title(title)

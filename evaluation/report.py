@@ -110,8 +110,10 @@ def _benchmark_section(name: str, bench: dict, images: dict[str, str], titles: d
         for coder, f in coders.items():
             cells = [coder]
             for point in f[subset]["coverage_at_agreement"]:
-                threshold = "–" if point["threshold"] is None else f"{point['threshold']:.3f}"
-                cells.append(f"{_pct(point['coverage'])} at ≥ {threshold}")
+                if point["threshold"] is None:
+                    cells.append("0% (not reached)")
+                else:
+                    cells.append(f"{_pct(point['coverage'])} at ≥ {point['threshold']:.3f}")
             op = f[subset]["operating_point"]
             cells += [_pct(op["coverage"]), _pct(op["agreement"])]
             rows.append(cells)
