@@ -112,3 +112,31 @@ def test_bootstrap_intervals_bracket_the_estimate_and_collapse_on_constant_data(
     low, high = bootstrap_interval(lambda c, o, k: coverage_for(c, o, k, 0.9), confidence, np.ones(200, bool), correct, n_resamples=300)
     point = coverage_for(confidence, np.ones(200, bool), correct, 0.9)
     assert low <= point <= high and high - low > 0.05
+
+
+def test_status_figures_and_row_sets_for_rows_that_should_not_be_auto_coded():
+    import pandas as pd
+
+    from evaluation.benchmarks import Benchmark
+    from evaluation.predictions import Predictions
+    from evaluation.scoring import row_sets, status_figures
+
+    rows = pd.DataFrame({
+        "id": list("abcde"), "job_title": "", "job_description": "", "industry": "",
+        "golds": [["2134"], [], [], ["1150"], ["5434"]],
+        "codable": [True, False, False, False, True],
+        "gold_status": ["occupation", "not_in_employment", "uncodable", "occupation", "occupation"],
+    })
+    bench = Benchmark("t", None, rows, "")
+    ours = Predictions("ours", [["2134"], [], ["9263"], ["1150"], []], [0.9, 0.0, 0.2, 0.95, 0.0],
+                       offered=[True, False, True, True, False], auto_coded=[True, False, False, True, False],
+                       status=["coded", "not_in_employment", "referred", "coded", "uncodable"])
+    sets = row_sets(bench)
+    assert sets["codable"].tolist() == [True, False, False, False, True]
+    assert sets["all"].tolist() == [True, False, False, True, True]  # rows without gold only count for status
+    figures = status_figures(ours, bench)
+    assert figures["rows"] == 3  # b (not in employment), c (uncodable), d (codable = no)
+    assert figures["not_auto_coded"] == pytest.approx(2 / 3)  # d was auto-coded
+    assert figures["by_reason"]["not_in_employment"] == {"rows": 1, "not_auto_coded": 1.0, "same_status": 1.0}
+    assert figures["by_reason"]["uncodable"] == {"rows": 1, "not_auto_coded": 1.0, "same_status": 0.0}  # referred, not uncodable
+    assert figures["by_reason"]["codable_no"] == {"rows": 3, "not_auto_coded": pytest.approx(2 / 3)}
