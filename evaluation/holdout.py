@@ -21,12 +21,10 @@ from sklearn.model_selection import GroupKFold
 
 from model.coder import N_CANDIDATES
 from model.encoder import TextEncoder
-from model.features import embed_answers
-from model.head import SoftmaxHead
 from model.text import normalise_title
 from training.examples import INDEX, VOLUME1_RELATED, VOLUME1_TITLE, training_examples
 from training.ons_readers import CodingIndex, Volume1
-from training.train import TrainingConfig
+from training.train import TrainingConfig, example_features, new_head
 
 from .benchmarks import OCCUPATION, Benchmark
 from .evaluate import MODEL_CODER, add_benchmark, new_evaluation
@@ -65,7 +63,7 @@ def kfold_predictions(
     """Out-of-fold predictions for every coded index entry: our head's and (optionally) the TF-IDF peer's."""
     encoder = encoder or TextEncoder(config.encoder)
     examples = training_examples(index.entries, volume1.unit_groups)
-    X, _ = embed_answers(encoder, examples["title"].tolist(), examples["text"].tolist(), progress)  # as fit_coder does
+    X, _ = example_features(encoder, examples, progress)
     y = examples["label"].to_numpy(dtype=str)
     is_index = (examples["source"] == INDEX).to_numpy()
     index_rows = np.flatnonzero(is_index)
@@ -90,7 +88,7 @@ def kfold_predictions(
         train = ~is_index & ~np.isin(volume1_key, list(held_titles))
         train[index_rows[train_pos]] = True
         log.info("fold %d/%d: fitting on %d examples, scoring %d held-out entries", fold + 1, n_splits, train.sum(), len(test_pos))
-        head = SoftmaxHead(**_head_params(config)).fit(X[train], y[train])
+        head = new_head(config).fit(X[train], y[train])
         proba = head.predict_proba(X[index_rows[test_pos]])
         top = np.argsort(-proba, axis=1)[:, :N_CANDIDATES]
         for position, best in zip(test_pos, top):
@@ -114,11 +112,6 @@ def kfold_predictions(
     if with_tfidf:
         predictions.append(peer_predictions(TFIDF_NAME, tfidf_ranked, tfidf_best, description="TF-IDF nearest entry, refitted per fold"))
     return benchmark, predictions
-
-
-def _head_params(config: TrainingConfig) -> dict:
-    """The head's parameters exactly as training.train.fit_coder sets them from the same config."""
-    return dict(C=config.C, epochs=config.epochs, learning_rate=config.learning_rate, random_state=config.seed)
 
 
 def _entry_answers(entries: pd.DataFrame) -> list[str]:

@@ -43,6 +43,16 @@ class TrainingOutcome:
     n_examples: int
 
 
+def new_head(config: TrainingConfig) -> SoftmaxHead:
+    """An unfitted head with the parameters `config` sets: the one place that maps config to head."""
+    return SoftmaxHead(C=config.C, epochs=config.epochs, learning_rate=config.learning_rate, random_state=config.seed)
+
+
+def example_features(encoder: TextEncoder, examples: pd.DataFrame, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(head features, whole-text embeddings) of training examples, exactly as answers are embedded at run time."""
+    return embed_answers(encoder, examples["title"].tolist(), examples["text"].tolist(), progress)
+
+
 def holdout_metrics(head: SoftmaxHead, X: np.ndarray, labels: np.ndarray, threshold: float | None = None) -> dict[str, float]:
     """Top-1/top-5 unit-group and major-group agreement on held-out rows, and auto-coding at `threshold`."""
     proba = head.predict_proba(X)
@@ -74,7 +84,7 @@ def fit_coder(
     encoder = encoder or TextEncoder(config.encoder)
     examples = training_examples(index.entries, volume1.unit_groups)
     log.info("embedding %d training examples with %s", len(examples), config.encoder)
-    X, text_vectors = embed_answers(encoder, examples["title"].tolist(), examples["text"].tolist(), progress)
+    X, text_vectors = example_features(encoder, examples, progress)
     y = examples["label"].to_numpy(dtype=str)
     embedded = time.perf_counter()
 
@@ -85,16 +95,15 @@ def fit_coder(
     held_out = np.zeros(len(examples), dtype=bool)
     held_out[index_rows[held]] = True
 
-    head_params = dict(C=config.C, epochs=config.epochs, learning_rate=config.learning_rate, random_state=config.seed)
     log.info("fitting the head on %d examples, %d index entries held out", (~held_out).sum(), held_out.sum())
-    trial = SoftmaxHead(**head_params).fit(X[~held_out], y[~held_out])
+    trial = new_head(config).fit(X[~held_out], y[~held_out])
     proba = trial.predict_proba(X[held_out])
     correct = trial.classes_[proba.argmax(axis=1)] == y[held_out]
     threshold = threshold_for_agreement(proba.max(axis=1), correct, config.target_agreement)
     metrics = holdout_metrics(trial, X[held_out], y[held_out], threshold)
 
     log.info("refitting the head on all %d examples", len(examples))
-    head = SoftmaxHead(**head_params).fit(X, y)
+    head = new_head(config).fit(X, y)
     finished = time.perf_counter()
 
     kept = examples.iloc[index_rows]
