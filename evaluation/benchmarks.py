@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.rules import NOT_IN_EMPLOYMENT, UNCODABLE
 from model.tables import AnswerColumns, AnswerFileError, read_answers
 
 OCCUPATION = "occupation"
-NOT_IN_EMPLOYMENT = "not_in_employment"
-UNCODABLE = "uncodable"
 GOLD_STATUSES = (OCCUPATION, NOT_IN_EMPLOYMENT, UNCODABLE)
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}

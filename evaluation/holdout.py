@@ -22,7 +22,7 @@ from sklearn.model_selection import GroupKFold
 from model.coder import N_CANDIDATES
 from model.encoder import TextEncoder
 from model.text import normalise_title
-from training.examples import INDEX, VOLUME1_RELATED, VOLUME1_TITLE, training_examples
+from training.examples import INDEX, VOLUME1_RELATED, VOLUME1_TITLE, index_answer, training_examples
 from training.ons_readers import CodingIndex, Volume1
 from training.train import TrainingConfig, example_features, new_head
 
@@ -96,7 +96,7 @@ def kfold_predictions(
         confidence[test_pos] = proba.max(axis=1)
         if with_tfidf:
             peer = TfidfNearest(entries.iloc[train_pos])
-            codes, best_cosine = peer.rank(_entry_answers(entries.iloc[test_pos]))
+            codes, best_cosine = peer.rank([index_answer(t, a, i) for t, a, i in entries.iloc[test_pos][["title", "add", "ind"]].itertuples(index=False)])
             for position, c in zip(test_pos, codes):
                 tfidf_ranked[position] = c
             tfidf_best[test_pos] = best_cosine
@@ -112,12 +112,6 @@ def kfold_predictions(
     if with_tfidf:
         predictions.append(peer_predictions(TFIDF_NAME, tfidf_ranked, tfidf_best, description="TF-IDF nearest entry, refitted per fold"))
     return benchmark, predictions
-
-
-def _entry_answers(entries: pd.DataFrame) -> list[str]:
-    from model.text import answer_text
-
-    return [answer_text(f"{t}, {a}" if a else t, "", i) for t, a, i in zip(entries["title"], entries["add"], entries["ind"])]
 
 
 def evaluate_holdout(

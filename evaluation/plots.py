@@ -23,17 +23,10 @@ def coverage_plot(curves: dict[str, dict], title: str, path: Path) -> Path:
             ax.plot([], [], label=f"{coder} (codes nothing)")
     for target in TARGET_AGREEMENTS:
         ax.axhline(target, color="grey", linewidth=0.6, linestyle=":")
-    ax.set_xlim(0, 1)
     ax.set_ylim(0.4, 1.01)
     ax.set_xlabel("coverage: share of rows auto-coded at or above the threshold")
     ax.set_ylabel("top-1 agreement on the auto-coded rows")
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return _finish(fig, ax, title, "lower left", path)
 
 
 def reliability_plot(bins: list[dict], ece: float, title: str, path: Path) -> Path:
@@ -45,13 +38,18 @@ def reliability_plot(bins: list[dict], ece: float, title: str, path: Path) -> Pa
         ax.plot([b["mean_confidence"] for b in bins], [b["agreement"] for b in bins], color="C0", linewidth=1.2)
         ax.scatter([b["mean_confidence"] for b in bins], [b["agreement"] for b in bins], s=sizes, color="C0", alpha=0.7,
                    label=f"bins (area ~ rows); ECE {ece:.3f}")
-    ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("mean confidence in bin")
     ax.set_ylabel("top-1 agreement in bin")
+    return _finish(fig, ax, title, "upper left", path)
+
+
+def _finish(fig, ax, title: str, legend_at: str, path: Path) -> Path:
+    """The styling both plots share, then save and free the figure."""
+    ax.set_xlim(0, 1)
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc=legend_at, fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

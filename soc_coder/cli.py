@@ -12,6 +12,10 @@ app = typer.Typer(help="Code free-text occupation answers to SOC 2020.", no_args
 
 DataDir = Annotated[Optional[Path], typer.Option("--data-dir", help="Folder with the ONS workbooks (default: $SOC_DATA_DIR, else the user cache).")]
 IndexFile = Annotated[Optional[Path], typer.Option("--index-file", help="Coding index workbook (Volume 2) to use instead of the newest found.")]
+IdColumn = Annotated[str, typer.Option(help="Column with the row id.")]
+TitleColumn = Annotated[str, typer.Option(help="Column with the job title.")]
+DescriptionColumn = Annotated[str, typer.Option(help="Column with the job description.")]
+IndustryColumn = Annotated[str, typer.Option(help="Column with the industry or employer.")]
 Volume1File = Annotated[Optional[Path], typer.Option("--volume1-file", help="Volume 1 workbook to use instead of the newest found.")]
 
 
@@ -82,10 +86,10 @@ def code(
     input: Annotated[Path, typer.Argument(help="Answers file: .csv, .xlsx or .parquet.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Coded file to write (.csv, .xlsx or .parquet).")],
     model: Annotated[Optional[Path], typer.Option(help="Model directory (default: artifacts/models/default, trained when absent).")] = None,
-    id_column: Annotated[str, typer.Option(help="Column with the row id.")] = "id",
-    title_column: Annotated[str, typer.Option(help="Column with the job title.")] = "job_title",
-    description_column: Annotated[str, typer.Option(help="Column with the job description.")] = "job_description",
-    industry_column: Annotated[str, typer.Option(help="Column with the industry or employer.")] = "industry",
+    id_column: IdColumn = "id",
+    title_column: TitleColumn = "job_title",
+    description_column: DescriptionColumn = "job_description",
+    industry_column: IndustryColumn = "industry",
     data_dir: DataDir = None,
     index_file: IndexFile = None,
     volume1_file: Volume1File = None,
@@ -132,10 +136,10 @@ def evaluate(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for report.md, evaluation.json and the plots.")],
     model: Annotated[Optional[Path], typer.Option(help="Model directory (default: artifacts/models/default).")] = None,
     peers: Annotated[str, typer.Option(help="Comma-separated peers to run alongside: exact, tfidf, socmapper; 'none' for none.")] = "exact,tfidf,socmapper",
-    id_column: Annotated[str, typer.Option(help="Column with the row id.")] = "id",
-    title_column: Annotated[str, typer.Option(help="Column with the job title.")] = "job_title",
-    description_column: Annotated[str, typer.Option(help="Column with the job description.")] = "job_description",
-    industry_column: Annotated[str, typer.Option(help="Column with the industry or employer.")] = "industry",
+    id_column: IdColumn = "id",
+    title_column: TitleColumn = "job_title",
+    description_column: DescriptionColumn = "job_description",
+    industry_column: IndustryColumn = "industry",
     gold_column: Annotated[str, typer.Option(help="Column with the acceptable gold codes, first preferred.")] = "gold_codes",
     gold_separator: Annotated[str, typer.Option(help="Separator between gold codes.")] = ";",
     codable_column: Annotated[str, typer.Option(help="Column with yes/no codable (absent: codable = has a gold code).")] = "codable",
