@@ -14,7 +14,7 @@ from .features import embed_answers
 from .head import SoftmaxHead
 from .neighbours import IndexNeighbours, describe_entry
 from .results import CODED, REFERRED, CodingResult
-from .rules import status_before_model
+from .rules import UNCODABLE, status_before_model
 from .text import answer_text, clean
 
 ANSWER_FIELDS = ("job_title", "job_description", "industry")
@@ -90,7 +90,8 @@ class SocCoder:
             ruled = status_before_model(answer["job_title"], answer["job_description"], answer["industry"])
             if ruled is not None:
                 status, reason = ruled
-                keep = [] if not any(answer.values()) else candidates
+                # a vague answer keeps its short list for the person who codes it; a non-occupation has none
+                keep = candidates if status == UNCODABLE and any(answer.values()) else []
                 results.append(CodingResult("", "", 0.0, status, keep, reason))
                 continue
             confidence = float(proba[i, top[i][0]])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,13 @@ class AnswerColumns:
         return {"job_title": self.job_title, "job_description": self.job_description, "industry": self.industry}
 
 
+def check_output_path(path: str | Path) -> Path:
+    """Fail before any coding when the output file type is not one we can write."""
+    path = Path(path)
+    _format(path)
+    return path
+
+
 def _format(path: Path) -> str:
     try:
         return READERS[path.suffix.lower()]
@@ -42,19 +51,55 @@ def read_answers(path: str | Path, columns: AnswerColumns = AnswerColumns()) -> 
     kind = _format(path)
     if not path.is_file():
         raise AnswerFileError(f"{path}: no such file")
-    if kind == "csv":
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    elif kind == "excel":
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="calamine")
-    else:
-        frame = pd.read_parquet(path).astype("string").fillna("").astype(object)
+    try:
+        if kind == "csv":
+            frame = _read_csv(path)
+        elif kind == "excel":
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="calamine")
+        else:
+            frame = pd.read_parquet(path).astype("string").fillna("").astype(object)
+    except pd.errors.EmptyDataError:
+        raise AnswerFileError(f"{path}: the file is empty (no header row)") from None
+    except pd.errors.ParserError as error:
+        raise AnswerFileError(f"{path}: not a well-formed CSV file: {error}") from None
     if columns.id not in frame.columns:
         raise AnswerFileError(f"{path}: no id column '{columns.id}' (columns are: {', '.join(map(str, frame.columns))}); name it with --id-column")
+    defaults = AnswerColumns().answer_columns()
+    for field, column in columns.answer_columns().items():
+        if column != defaults[field] and column not in frame.columns:
+            raise AnswerFileError(f"{path}: no {field} column '{column}' (columns are: {', '.join(map(str, frame.columns))})")
     present = [c for c in columns.answer_columns().values() if c in frame.columns]
     if not present:
         wanted = ", ".join(columns.answer_columns().values())
         raise AnswerFileError(f"{path}: none of the answer columns {wanted} is present (columns are: {', '.join(map(str, frame.columns))})")
     return frame.fillna("")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """UTF-8 (with or without BOM), else Windows-1252 as Excel writes it, else Latin-1.
+
+    A row with more fields than the header would make pandas drop or shift data, so it is an error naming the line.
+    """
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                return pd.read_csv(path, encoding=encoding, dtype=str, keep_default_na=False, index_col=False, on_bad_lines="error")
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.ParserWarning:
+            raise AnswerFileError(f"{path}: not a well-formed CSV file: {_ragged_line(path, encoding)}") from None
+    raise AnswerFileError(f"{path}: cannot decode the file as UTF-8, Windows-1252 or Latin-1")
+
+
+def _ragged_line(path: Path, encoding: str) -> str:
+    with open(path, encoding=encoding, newline="") as handle:
+        rows = csv.reader(handle)
+        width = len(next(rows, []))
+        for row in rows:
+            if len(row) > width:
+                return f"line {rows.line_num} has {len(row)} fields, the header has {width}"
+    return "rows do not match the header"
 
 
 def answers_from_frame(frame: pd.DataFrame, columns: AnswerColumns = AnswerColumns()) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -97,10 +98,11 @@ def code(
     """Code every row of an answers file; writes the input columns plus the SOC 2020 result columns."""
     from model import AnswerColumns, AnswerFileError, SocCoder, paths, read_answers, with_results, write_table
     from model.artifact import ModelArtifactError
-    from model.tables import answers_from_frame
+    from model.tables import answers_from_frame, check_output_path
 
     columns = AnswerColumns(id_column, title_column, description_column, industry_column)
     try:
+        check_output_path(output)
         frame = read_answers(input, columns)
     except AnswerFileError as error:
         _fail(str(error))
@@ -116,10 +118,9 @@ def code(
         _fail(str(error))
     results = coder.code(answers_from_frame(frame, columns), progress=True)
     write_table(with_results(frame, results), output)
-    counts = {}
-    for result in results:
-        counts[result.status] = counts.get(result.status, 0) + 1
-    typer.echo(f"coded {len(results)} rows to {output}: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())), err=True)
+    counts = Counter(result.status for result in results)
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "the file has no rows"
+    typer.echo(f"coded {len(results)} rows to {output}: {summary}", err=True)
 
 
 @app.command("write-example")

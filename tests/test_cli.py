@@ -99,3 +99,59 @@ def test_fetch_data_offline_says_how_to_use_local_copies(tmp_path):
     outcome = runner.invoke(app, ["fetch-data", "--data-dir", str(tmp_path), "--base-url", "http://127.0.0.1:9/"])
     assert outcome.exit_code == 2
     assert "SOC_DATA_DIR" in outcome.output
+
+
+def _code(model_dir, source, target, *options):
+    return runner.invoke(app, ["code", str(source), "-o", str(target), "--model", str(model_dir), *options])
+
+
+def test_unknown_output_type_fails_before_coding(tiny_model_dir, tmp_path):
+    source = tmp_path / "answers.csv"
+    pd.DataFrame({"id": [1], "job_title": ["Chef"]}).to_csv(source, index=False)
+    outcome = _code(tiny_model_dir, source, tmp_path / "out.json")
+    assert outcome.exit_code == 2
+    assert "unknown file type '.json'" in outcome.output
+    assert "coded" not in outcome.output
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"id,job_title\n1,Nurse,extra,more\n2,Chef\n", "line 2 has 4 fields, the header has 2"),
+    ],
+)
+def test_unreadable_csv_is_a_clear_error(tiny_model_dir, tmp_path, content, message):
+    source = tmp_path / "answers.csv"
+    source.write_bytes(content)
+    outcome = _code(tiny_model_dir, source, tmp_path / "out.csv")
+    assert outcome.exit_code == 2
+    assert message in outcome.output
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_windows_1252_csv_is_read(tiny_model_dir, tmp_path):
+    source = tmp_path / "answers.csv"
+    source.write_bytes("id,job_title\n1,Café chef\n".encode("cp1252"))
+    outcome = _code(tiny_model_dir, source, tmp_path / "out.csv")
+    assert outcome.exit_code == 0, outcome.output
+    coded = pd.read_csv(tmp_path / "out.csv", dtype=str)
+    assert coded["job_title"].tolist() == ["Café chef"]
+    assert coded["soc2020_code"].tolist() == ["5434"]
+
+
+def test_a_named_column_that_is_missing_is_an_error(tiny_model_dir, tmp_path):
+    source = tmp_path / "answers.csv"
+    pd.DataFrame({"id": [1], "job_title": ["Chef"]}).to_csv(source, index=False)
+    outcome = _code(tiny_model_dir, source, tmp_path / "out.csv", "--title-column", "title")
+    assert outcome.exit_code == 2
+    assert "no job_title column 'title'" in outcome.output
+
+
+def test_header_only_file_gives_an_empty_coded_file(tiny_model_dir, tmp_path):
+    source = tmp_path / "answers.csv"
+    source.write_text("id,job_title\n")
+    outcome = _code(tiny_model_dir, source, tmp_path / "out.csv")
+    assert outcome.exit_code == 0, outcome.output
+    assert "the file has no rows" in outcome.output
+    assert list(pd.read_csv(tmp_path / "out.csv").columns) == ["id", "job_title"] + RESULT_COLUMNS

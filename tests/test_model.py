@@ -45,6 +45,8 @@ def test_results_are_well_formed_and_in_order(tiny_coder):
         assert set(result.as_row()) == set(RESULT_COLUMNS)
     assert len(results[0].candidates) == 5
     assert results[2].candidates == []  # nothing to rank for an empty answer
+    assert results[1].candidates == []  # nor for someone not in employment
+    assert len(tiny_coder.code_one("Manager").candidates) == 5  # a vague answer keeps its short list
     assert "Delivery driver" in results[0].explanation or "driver" in results[0].explanation.lower()
     assert json.loads(results[0].as_row()["candidates"])[0]["code"] == "8214"
 
