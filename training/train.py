@@ -53,11 +53,10 @@ def example_features(encoder: TextEncoder, examples: pd.DataFrame, progress: boo
     return embed_answers(encoder, examples["title"].tolist(), examples["text"].tolist(), progress)
 
 
-def holdout_metrics(head: SoftmaxHead, X: np.ndarray, labels: np.ndarray, threshold: float | None = None) -> dict[str, float]:
-    """Top-1/top-5 unit-group and major-group agreement on held-out rows, and auto-coding at `threshold`."""
-    proba = head.predict_proba(X)
+def holdout_metrics(classes: np.ndarray, proba: np.ndarray, labels: np.ndarray, threshold: float | None = None) -> dict[str, float]:
+    """Top-1/top-5 unit-group and major-group agreement of held-out probabilities, and auto-coding at `threshold`."""
     top = np.argsort(-proba, axis=1)[:, :5]
-    predicted = head.classes_[top]
+    predicted = classes[top]
     top1 = predicted[:, 0] == labels
     metrics = {
         "holdout_top1": float(top1.mean()),
@@ -100,7 +99,7 @@ def fit_coder(
     proba = trial.predict_proba(X[held_out])
     correct = trial.classes_[proba.argmax(axis=1)] == y[held_out]
     threshold = threshold_for_agreement(proba.max(axis=1), correct, config.target_agreement)
-    metrics = holdout_metrics(trial, X[held_out], y[held_out], threshold)
+    metrics = holdout_metrics(trial.classes_, proba, y[held_out], threshold)
 
     log.info("refitting the head on all %d examples", len(examples))
     head = new_head(config).fit(X, y)
