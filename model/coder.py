@@ -12,17 +12,22 @@ from .artifact import read_model_dir, write_model_dir
 from .encoder import TextEncoder
 from .features import embed_answers
 from .head import SoftmaxHead
+from .index_evidence import EvidenceWeights, IndexEvidence
 from .neighbours import IndexNeighbours, describe_entry
 from .results import CODED, REFERRED, CodingResult
 from .rules import UNCODABLE, status_before_model
 from .text import answer_text, clean
+from .title_lookup import TitleLookup, TitleMatch
 
 ANSWER_FIELDS = ("job_title", "job_description", "industry")
 N_CANDIDATES = 5
 
 
 class SocCoder:
-    """Encoder body + softmax head over unit groups, with coding-index neighbours for explanations.
+    """Encoder body + softmax head over unit groups, blended with evidence from the coding index itself.
+
+    The head's probabilities are blended with the codes of the nearest index entries and, when the job title is
+    found in the index, with that title's entries (model.index_evidence); the nearest entry also explains the code.
 
     `auto_code_threshold` is the confidence at or above which an answer is auto-coded (`coded`); below it the
     best guess is `referred` to a person with the candidate list. Training fits it on held-out index entries.
@@ -36,6 +41,7 @@ class SocCoder:
         unit_group_titles: Mapping[str, str],
         auto_code_threshold: float = 0.5,
         metadata: Mapping | None = None,
+        evidence_weights: EvidenceWeights = EvidenceWeights(),
     ):
         self.encoder = encoder
         self.head = head
@@ -43,17 +49,31 @@ class SocCoder:
         self.unit_group_titles = dict(unit_group_titles)
         self.auto_code_threshold = auto_code_threshold
         self.metadata = dict(metadata or {})
+        self.evidence = IndexEvidence(neighbours, head.classes_, evidence_weights)
+        self._title_lookup: TitleLookup | None = None
 
     @property
     def classes_(self) -> np.ndarray:
         return self.head.classes_
 
+    @property
+    def title_lookup(self) -> TitleLookup:
+        """Index titles by lookup key, built on first use from the entries the model keeps."""
+        if self._title_lookup is None:
+            self._title_lookup = TitleLookup([entry["title"] for entry in self.neighbours.entries])
+        return self._title_lookup
+
     # -- scoring
     def predict_proba(self, answers: Iterable[Mapping | str]) -> np.ndarray:
         """Probabilities over `classes_`; each answer is a mapping of the answer fields or a bare job title."""
-        answers = _as_answers(answers)
-        features, _ = self._embed(answers)
-        return self.head.predict_proba(features)
+        return self._scores(_as_answers(answers))[0]
+
+    def _scores(self, answers: list[dict]) -> tuple[np.ndarray, np.ndarray, list[TitleMatch | None]]:
+        """(blended probabilities, whole-answer embeddings, title matches) for cleaned answers."""
+        features, embeddings = self._embed(answers)
+        matches = [self.title_lookup.match(a["job_title"]) for a in answers]
+        proba = self.evidence.combine(self.head.predict_proba(features), embeddings, matches)
+        return proba, embeddings, matches
 
     def predict(self, answers: Iterable[Mapping | str]) -> np.ndarray:
         return self.classes_[self.predict_proba(answers).argmax(axis=1)]
@@ -76,8 +96,7 @@ class SocCoder:
         return results
 
     def _code_batch(self, answers: list[dict]) -> list[CodingResult]:
-        features, embeddings = self._embed(answers)
-        proba = self.head.predict_proba(features)
+        proba, embeddings, _ = self._scores(answers)
         top = np.argsort(-proba, axis=1)[:, :N_CANDIDATES]
         best_codes = [str(self.classes_[row[0]]) for row in top]
         nearest = self.neighbours.nearest(embeddings, best_codes)
@@ -111,6 +130,7 @@ class SocCoder:
                 "encoder": self.encoder.name,
                 "head": self.head.params(),
                 "auto_code_threshold": self.auto_code_threshold,
+                "evidence_weights": self.evidence.weights.to_dict(),
             },
             "index_entries": self.neighbours.entries,
             "unit_group_titles": self.unit_group_titles,
@@ -130,6 +150,7 @@ class SocCoder:
             unit_group_titles=documents["unit_group_titles"],
             auto_code_threshold=config["auto_code_threshold"],
             metadata=metadata,
+            evidence_weights=EvidenceWeights(**config.get("evidence_weights", {})),
         )
 
 

@@ -58,6 +58,11 @@ def status_before_model(job_title: object, job_description: object, industry: ob
     return None
 
 
+def is_vague_title(normalised_title: str) -> bool:
+    """True for a title that names no unit group on its own ("manager", "sales"), given in normalised form."""
+    return bool(_VAGUE_RE.match(normalised_title) or _VAGUE_RE.match(normalised_title + "s"))
+
+
 def _describes_work(description: object) -> bool:
     """A description that names paid work ("retired but work part time as a cleaner") overrides the title."""
     text = normalise_title(description)

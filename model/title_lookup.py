@@ -1,0 +1,121 @@
+"""Finding an answer's job title in the coding index, the way a clerical coder looks it up.
+
+A title found in the index is strong evidence: the index is the coders' own reference, and the learned head
+only approximates it. The lookup tries, in order: the title as written (case, punctuation, plurals and
+spelling variants ignored); the title without employment-status words ("self-employed plumber") or with only
+its first job ("bus driver and taxi driver"); the title's last words ("water microbiologist" ->
+"microbiologist"), which count for less; and finally a near spelling ("electritian"). A bare vague word ("manager",
+"engineer") is never a match: it names no unit group.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .rules import is_vague_title
+from .text import normalise_title
+
+EXACT, RELAXED, NEAR_SPELLING, LAST_WORDS = "exact", "relaxed", "near_spelling", "last_words"
+
+_SPELLING = {
+    "advisor": "adviser", "advisors": "advisers", "organizer": "organiser", "organizers": "organisers",
+    "programer": "programmer", "centre": "center", "theatre": "theater", "colour": "color", "labor": "labour",
+    "mum": "mother", "mom": "mother", "judgment": "judgement", "licence": "license", "practise": "practice",
+    "&": "and", "+": "and",
+}
+# Words that say how or where someone works, not what they do.
+_STATUS_WORDS = re.compile(
+    r"\b(self employed|part time|full time|senior|junior|trainee|apprentice|temporary|relief|locum|freelance|"
+    r"qualified|experienced|newly|casual|agency|contract|contractor|bank|night|nights|weekend|weekends|ex|retired)\b"
+)
+# Where a second job or a clarification begins.
+_SEGMENT_BREAK = re.compile(r"\s*(?:,|;| - | / |/| and also | also | and | plus | to | for | at | in | with )\s*")
+_NEAR_SPELLING_SIMILARITY = 0.65
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "ys")):
+        return word[:-1]
+    return word
+
+
+def title_key(title: str) -> str:
+    """The lookup key: bracketed notes dropped, lower case, plurals and spelling variants folded."""
+    text = normalise_title(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", str(title)))
+    return " ".join(_singular(_SPELLING.get(word, word)) for word in text.replace("/", " / ").split())
+
+
+def _usable(key: str) -> bool:
+    return bool(re.search(r"[a-z]{3}", key)) and not is_vague_title(key)
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    """Index entry rows that share the matched title, how they were found and how close the spelling is."""
+
+    rows: tuple[int, ...]
+    kind: str
+    key: str
+    similarity: float = 1.0
+
+
+class TitleLookup:
+    """Index titles by lookup key; built from the same entry list the model keeps for explanations."""
+
+    def __init__(self, titles: list[str]):
+        self.rows_by_key: dict[str, list[int]] = {}
+        for row, title in enumerate(titles):
+            key = title_key(title)
+            if key:
+                self.rows_by_key.setdefault(key, []).append(row)
+        self._keys = sorted(self.rows_by_key)
+        self._vectorizer = None
+
+    def _near_spelling(self, key: str) -> tuple[str, float] | None:
+        """The index key closest in character 1- to 3-grams (TF-IDF cosine), when it is close enough."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if self._vectorizer is None:
+            self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), dtype=np.float32)
+            self._key_matrix = self._vectorizer.fit_transform(self._keys)
+        similarity = (self._key_matrix @ self._vectorizer.transform([key]).T).toarray().ravel()
+        best = int(similarity.argmax()) if len(similarity) else -1
+        if best < 0 or similarity[best] < _NEAR_SPELLING_SIMILARITY:
+            return None
+        return self._keys[best], float(similarity[best])
+
+    def _found(self, key: str, kind: str, similarity: float = 1.0) -> TitleMatch | None:
+        rows = self.rows_by_key.get(key)
+        return TitleMatch(tuple(rows), kind, key, similarity) if rows and _usable(key) else None
+
+    def match(self, title: str) -> TitleMatch | None:
+        """The best match for a job title, or None when the index has nothing close enough."""
+        key = title_key(title)
+        if not key:
+            return None
+        found = self._found(key, EXACT)
+        if found:
+            return found
+        without_status = _SPACE.sub(" ", _STATUS_WORDS.sub(" ", key)).strip()
+        first_segment = _SEGMENT_BREAK.split(key)[0].strip()
+        for relaxed in (without_status, first_segment, _SPACE.sub(" ", _STATUS_WORDS.sub(" ", first_segment)).strip()):
+            found = relaxed != key and self._found(relaxed, RELAXED)
+            if found:
+                return found
+        candidate = without_status or key
+        words = candidate.split()
+        for start in range(1, len(words)):
+            found = self._found(" ".join(words[start:]), LAST_WORDS)
+            if found:
+                return found
+        if len(candidate) >= 5 and _usable(candidate):
+            near = self._near_spelling(candidate)
+            if near:
+                return self._found(near[0], NEAR_SPELLING, near[1])
+        return None
+
+
+_SPACE = re.compile(r"\s+")
