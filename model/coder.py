@@ -14,6 +14,7 @@ from .features import embed_answers
 from .head import SoftmaxHead
 from .index_evidence import EvidenceWeights, IndexEvidence
 from .neighbours import IndexNeighbours, describe_entry
+from .prepare import prepare_answer
 from .results import CODED, REFERRED, CodingResult
 from .rules import UNCODABLE, status_before_model
 from .text import answer_text, clean
@@ -69,7 +70,9 @@ class SocCoder:
         return self._scores(_as_answers(answers))[0]
 
     def _scores(self, answers: list[dict]) -> tuple[np.ndarray, np.ndarray, list[TitleMatch | None]]:
-        """(blended probabilities, whole-answer embeddings, title matches) for cleaned answers."""
+        """(blended probabilities, whole-answer embeddings, title matches) for cleaned answers, read in the
+        index's words (model.prepare)."""
+        answers = [prepare_answer(**a) for a in answers]
         features, embeddings = self._embed(answers)
         matches = [self.title_lookup.match(a["job_title"]) for a in answers]
         proba = self.evidence.combine(self.head.predict_proba(features), embeddings, matches)

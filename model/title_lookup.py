@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lexicon import expand_title
 from .rules import is_vague_title
 from .text import normalise_title
 
@@ -68,9 +69,10 @@ class TitleLookup:
     def __init__(self, titles: list[str]):
         self.rows_by_key: dict[str, list[int]] = {}
         for row, title in enumerate(titles):
-            key = title_key(title)
-            if key:
-                self.rows_by_key.setdefault(key, []).append(row)
+            # as written ("HGV driver") and spelt out ("heavy goods vehicle driver"), as answers are looked up
+            for key in dict.fromkeys([title_key(title), title_key(expand_title(title))]):
+                if key:
+                    self.rows_by_key.setdefault(key, []).append(row)
         self._keys = sorted(self.rows_by_key)
         self._vectorizer = None
 
