@@ -66,9 +66,15 @@ def train(
     metrics = trained.metrics
     typer.echo(f"model saved to {trained.model_dir}")
     typer.echo(
-        f"held-out index titles: top-1 {metrics['holdout_top1']:.3f}, top-5 {metrics['holdout_top5']:.3f}; "
+        f"held-out index titles: top-1 {metrics['holdout_top1']:.3f}, top-5 {metrics['holdout_top5']:.3f} (head alone); "
         f"auto-code threshold {metrics['auto_code_threshold']:.3f}; trained in {metrics['train_seconds']:.0f} s"
     )
+    for kind in ("known_title", "unseen_title"):
+        if f"holdout_{kind}_top1" in metrics:
+            typer.echo(
+                f"held-out answers, {kind.replace('_', ' ')}: top-1 {metrics[f'holdout_{kind}_top1']:.3f}, auto-coded "
+                f"{metrics[f'holdout_{kind}_auto_coded_share']:.0%} at {metrics[f'holdout_{kind}_auto_coded_agreement']:.3f} agreement"
+            )
     typer.echo(f"mlflow run {trained.mlflow['run_id']}" + (f", registered as soc-coder version {trained.mlflow['registered_version']}" if "registered_version" in trained.mlflow else ""))
 
 

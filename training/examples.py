@@ -17,6 +17,7 @@ INDEX = "index"
 VOLUME1_TITLE = "volume1_title"
 VOLUME1_RELATED = "volume1_related_title"
 VOLUME1_TASK = "volume1_task"
+DEFAULT_ENTRY_FLAG = "M"
 
 
 def index_title(title: str, add: str) -> str:
@@ -43,11 +44,14 @@ def index_examples(entries: pd.DataFrame) -> pd.DataFrame:
             "entry_title": entries["title"].tolist(),
             "entry_add": entries["add"].tolist(),
             "entry_ind": entries["ind"].tolist(),
+            # D = "M": the index's main (default) entry among a title's qualified entries
+            "entry_default": [str(flag).strip() == DEFAULT_ENTRY_FLAG for flag in entries["default_flag"]],
         }
     )
 
 
-def _strip_tilde(item: str) -> str:
+def strip_list_marker(item: str) -> str:
+    """A Volume 1 list item without its leading "~" marker."""
     return re.sub(r"^\s*~\s*", "", item).strip()
 
 
@@ -58,9 +62,9 @@ def volume1_examples(unit_groups: pd.DataFrame) -> pd.DataFrame:
         code = str(group.code)
         rows.append((clean(group.title), answer_text(group.title), code, VOLUME1_TITLE))
         for related in group.related_titles:
-            rows.append((clean(_strip_tilde(related)), answer_text(_strip_tilde(related)), code, VOLUME1_RELATED))
+            rows.append((clean(strip_list_marker(related)), answer_text(strip_list_marker(related)), code, VOLUME1_RELATED))
         for task in group.tasks:
-            rows.append(("", answer_text("", _strip_tilde(task)), code, VOLUME1_TASK))
+            rows.append(("", answer_text("", strip_list_marker(task)), code, VOLUME1_TASK))
     frame = pd.DataFrame(rows, columns=["title", "text", "label", "source"])
     frame["group"] = [f"{source}:{normalise_title(text)}" for text, source in zip(frame["text"], frame["source"])]
     return frame[frame["text"] != ""].reset_index(drop=True)
@@ -70,4 +74,5 @@ def training_examples(entries: pd.DataFrame, unit_groups: pd.DataFrame) -> pd.Da
     """Index and Volume 1 examples; exact duplicate (text, label) pairs kept once."""
     examples = pd.concat([index_examples(entries), volume1_examples(unit_groups)], ignore_index=True)
     examples[["entry_title", "entry_add", "entry_ind"]] = examples[["entry_title", "entry_add", "entry_ind"]].fillna("")
+    examples["entry_default"] = examples["entry_default"].fillna(False).astype(bool)
     return examples.drop_duplicates(subset=["text", "label"]).reset_index(drop=True)

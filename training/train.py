@@ -16,9 +16,9 @@ from model.features import embed_answers
 from model.head import SoftmaxHead
 from model.neighbours import IndexNeighbours
 
-from .examples import INDEX, training_examples
+from .calibration import KNOWN_TITLE, UNSEEN_TITLE, fit_calibration, holdout_answers
+from .examples import INDEX, strip_list_marker, training_examples
 from .ons_readers import CodingIndex, Volume1, unit_group_titles
-from .thresholds import threshold_for_agreement
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class TrainingConfig:
     epochs: int = 20
     learning_rate: float = 0.01
     holdout_fraction: float = 0.1
-    target_agreement: float = 0.95
+    target_agreement: float = 0.97
     seed: int = 0
 
 
@@ -94,23 +94,37 @@ def fit_coder(
     held_out = np.zeros(len(examples), dtype=bool)
     held_out[index_rows[held]] = True
 
+    kept = examples.iloc[index_rows]
+    neighbour_entries = [
+        {"code": c, "title": t, "add": a, "ind": i, **({"default": True} if d else {})}
+        for c, t, a, i, d in zip(kept["label"], kept["entry_title"], kept["entry_add"], kept["entry_ind"], kept["entry_default"])
+    ]
+    titles = unit_group_titles(volume1)
+
     log.info("fitting the head on %d examples, %d index entries held out", (~held_out).sum(), held_out.sum())
     trial = new_head(config).fit(X[~held_out], y[~held_out])
-    proba = trial.predict_proba(X[held_out])
-    correct = trial.classes_[proba.argmax(axis=1)] == y[held_out]
-    threshold = threshold_for_agreement(proba.max(axis=1), correct, config.target_agreement)
-    metrics = holdout_metrics(trial.classes_, proba, y[held_out], threshold)
+    metrics = holdout_metrics(trial.classes_, trial.predict_proba(X[held_out]), y[held_out])
 
     log.info("refitting the head on all %d examples", len(examples))
     head = new_head(config).fit(X, y)
+    neighbours = IndexNeighbours(text_vectors[index_rows], neighbour_entries)
+
+    log.info("fitting the confidence calibrator and threshold on the held-out entries")
+    seen = ~held_out[index_rows]
+    trial_coders = {
+        # a title the index lacks: neither the head nor the index evidence has seen it
+        UNSEEN_TITLE: SocCoder(encoder, trial, IndexNeighbours(text_vectors[index_rows[seen]],
+                                                               [e for e, s in zip(neighbour_entries, seen) if s]), titles),
+        # a title the index has: the model as shipped, answered in other words than the entry's
+        KNOWN_TITLE: SocCoder(encoder, head, neighbours, titles),
+    }
+    tasks_by_code = {str(g.code): [strip_list_marker(t) for t in g.tasks] for g in volume1.unit_groups.itertuples(index=False)}
+    answers = holdout_answers(examples[held_out], tasks_by_code, config.seed)
+    calibration = fit_calibration(trial_coders, answers, y[held_out], config.target_agreement)
+    threshold = calibration.threshold
+    metrics.update(calibration.metrics)
     finished = time.perf_counter()
 
-    kept = examples.iloc[index_rows]
-    neighbour_entries = [
-        {"code": c, "title": t, "add": a, "ind": i}
-        for c, t, a, i in zip(kept["label"], kept["entry_title"], kept["entry_add"], kept["entry_ind"])
-    ]
-    neighbours = IndexNeighbours(text_vectors[index_rows], neighbour_entries)
     metadata = {
         "soc_coder_model": "embedding + softmax head",
         "encoder": config.encoder,
@@ -124,7 +138,7 @@ def fit_coder(
         "n_training_examples": int(len(examples)),
         "trained_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
     }
-    coder = SocCoder(encoder, head, neighbours, unit_group_titles(volume1), threshold, metadata)
+    coder = SocCoder(encoder, head, neighbours, titles, threshold, metadata, calibrator=calibration.calibrator)
     metrics.update(
         auto_code_threshold=threshold,
         embed_seconds=embedded - started,
