@@ -3,9 +3,11 @@
 The head generalises from index titles to new wording but blurs titles it has seen; the index is exact about
 them. Two index scores are blended in: the codes of the answer's nearest index entries (embedding k-NN), and,
 when the job title is found in the index (model.title_lookup), the codes of that title's entries, chosen among
-by how well each entry's qualifiers fit the answer ("Picker [ind: retail trade]" for a supermarket answer). The
-index's default entry for a title (flag D = M) and any entry with no qualifier get a small head start: they are
-the title's general sense ("Gardener" 5113, not "Gardener [ind: market gardening]").
+by how well each entry's qualifiers fit the answer, in meaning and in words ("Picker [ind: retail trade]" for a
+supermarket answer; not "Accountant [add: qualified]" for one that says "not qualified"). An entry with no
+qualifier gets a small head start: it is the index's general sense of the title ("Gardener" 5113, not
+"Gardener [ind: market gardening]"). The index's D flag was tried for this and did not pay: some of its "M"
+defaults are qualified entries ("Customer service adviser [ind: local government]").
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ class IndexEvidence:
         position = {code: i for i, code in enumerate(self.classes_)}
         self._entry_class = np.array([position.get(e["code"], -1) for e in neighbours.entries])
         self._qualifier_words = [content_words(f"{e.get('add', '')} {e.get('ind', '')}") for e in neighbours.entries]
-        self._general = np.array([bool(e.get("default")) or (not e.get("add") and not e.get("ind")) for e in neighbours.entries])
+        self._unqualified = np.array([not e.get("add") and not e.get("ind") for e in neighbours.entries])
 
     def knn(self, X: np.ndarray) -> np.ndarray:
         """Codes of the k most similar index entries, weighted by a softmax of their similarity."""
@@ -108,7 +110,7 @@ class IndexEvidence:
             if match is None:
                 continue
             rows = np.asarray(match.rows)
-            scores = self.neighbours.embeddings[rows] @ X[i] + w.unqualified_bonus * self._general[rows]
+            scores = self.neighbours.embeddings[rows] @ X[i] + w.unqualified_bonus * self._unqualified[rows]
             if texts is not None:
                 # an entry whose qualifier the answer uses gains; one whose qualifier it negates loses
                 scores = scores + w.qualifier_words_bonus * self.qualifier_fit(rows, answer_words(texts[i]))

@@ -89,7 +89,7 @@ def _accountant_evidence():
     entries = [
         {"code": "2421", "title": "Accountant", "add": "qualified", "ind": ""},
         {"code": "2421", "title": "Accountant", "add": "qualified, management accountancy", "ind": ""},
-        {"code": "4122", "title": "Accountant", "add": "", "ind": "", "default": True},
+        {"code": "4122", "title": "Accountant", "add": "", "ind": ""},
     ]
     embeddings = np.full((3, 2), 0.5, dtype=np.float32)  # equally close in meaning: only the words decide
     evidence = IndexEvidence(IndexNeighbours(embeddings, entries), np.array(["2421", "4122"]), EvidenceWeights())

@@ -17,7 +17,6 @@ INDEX = "index"
 VOLUME1_TITLE = "volume1_title"
 VOLUME1_RELATED = "volume1_related_title"
 VOLUME1_TASK = "volume1_task"
-DEFAULT_ENTRY_FLAG = "M"
 
 
 def index_title(title: str, add: str) -> str:
@@ -44,8 +43,6 @@ def index_examples(entries: pd.DataFrame) -> pd.DataFrame:
             "entry_title": entries["title"].tolist(),
             "entry_add": entries["add"].tolist(),
             "entry_ind": entries["ind"].tolist(),
-            # D = "M": the index's main (default) entry among a title's qualified entries
-            "entry_default": [str(flag).strip() == DEFAULT_ENTRY_FLAG for flag in entries["default_flag"]],
         }
     )
 
@@ -74,5 +71,4 @@ def training_examples(entries: pd.DataFrame, unit_groups: pd.DataFrame) -> pd.Da
     """Index and Volume 1 examples; exact duplicate (text, label) pairs kept once."""
     examples = pd.concat([index_examples(entries), volume1_examples(unit_groups)], ignore_index=True)
     examples[["entry_title", "entry_add", "entry_ind"]] = examples[["entry_title", "entry_add", "entry_ind"]].fillna("")
-    examples["entry_default"] = examples["entry_default"].fillna(False).astype(bool)
     return examples.drop_duplicates(subset=["text", "label"]).reset_index(drop=True)

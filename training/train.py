@@ -96,8 +96,8 @@ def fit_coder(
 
     kept = examples.iloc[index_rows]
     neighbour_entries = [
-        {"code": c, "title": t, "add": a, "ind": i, **({"default": True} if d else {})}
-        for c, t, a, i, d in zip(kept["label"], kept["entry_title"], kept["entry_add"], kept["entry_ind"], kept["entry_default"])
+        {"code": c, "title": t, "add": a, "ind": i}
+        for c, t, a, i in zip(kept["label"], kept["entry_title"], kept["entry_add"], kept["entry_ind"])
     ]
     titles = unit_group_titles(volume1)
 
