@@ -29,6 +29,7 @@ from .thresholds import threshold_for_agreement
 
 UNSEEN_TITLE, KNOWN_TITLE = "unseen_title", "known_title"
 log = logging.getLogger(__name__)
+_BATCH = 512
 
 
 @dataclass
@@ -67,10 +68,11 @@ def fit_calibration(coders: dict[str, SocCoder], answers: dict[str, list[dict]],
     """
     features, top_scores, correct, kinds = [], [], [], []
     for kind, coder in coders.items():
-        scored = coder.scores(answers[kind])
-        features.append(scored.calibration_features)
-        top_scores.append(scored.proba.max(axis=1))
-        correct.append(coder.classes_[scored.proba.argmax(axis=1)] == labels)
+        for start in range(0, len(labels), _BATCH):  # batches bound the k-NN similarity matrix's memory
+            scored = coder.scores(answers[kind][start:start + _BATCH])
+            features.append(scored.calibration_features)
+            top_scores.append(scored.proba.max(axis=1))
+            correct.append(coder.classes_[scored.proba.argmax(axis=1)] == labels[start:start + _BATCH])
         kinds.extend([kind] * len(labels))
     X, top_score, y, kinds = np.vstack(features), np.concatenate(top_scores), np.concatenate(correct), np.array(kinds)
     calibrator = ConfidenceCalibrator()
