@@ -39,8 +39,7 @@ def _metric_rows(metrics: dict, names: list[str]) -> list[str]:
     return [f"| {name} | {metrics[name]:.4g} |" for name in names if name in metrics]
 
 
-def model_card(metadata: dict, metrics: dict, changes: dict | None = None, benchmark_metrics: dict | None = None,
-               registered_as: str | None = None) -> str:
+def model_card(metadata: dict, metrics: dict, changes: dict | None = None, benchmark_metrics: dict | None = None) -> str:
     """Markdown model card from the saved model's metadata and the run's metrics."""
     config = metadata.get("training_config", {})
     extra = metadata.get("extra_data")
@@ -48,8 +47,7 @@ def model_card(metadata: dict, metrics: dict, changes: dict | None = None, bench
         "# soc-coder model card",
         "",
         f"Model: embedding ({metadata.get('encoder', '?')}) + softmax head over SOC 2020 unit groups, blended with the "
-        f"nearest coding-index entries. Trained {metadata.get('trained_at', '?')}"
-        + (f"; registered as {registered_as}." if registered_as else "."),
+        f"nearest coding-index entries. Trained {metadata.get('trained_at', '?')}.",
         "",
         "## Training data",
         "",
