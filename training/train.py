@@ -53,6 +53,29 @@ def example_features(encoder: TextEncoder, examples: pd.DataFrame, progress: boo
     return embed_answers(encoder, examples["title"].tolist(), examples["text"].tolist(), progress)
 
 
+def held_out_rows(examples: pd.DataFrame, config: TrainingConfig) -> np.ndarray:
+    """Boolean mask of the index examples held out to measure the model and fit its threshold.
+
+    A share `config.holdout_fraction` of index titles, grouped by normalised bare title and drawn with
+    `config.seed`; other sources (Volume 1, extra data) are never held out. The split depends only on the
+    index rows, so extra examples appended after them leave it unchanged.
+    """
+    index_rows = np.flatnonzero((examples["source"] == INDEX).to_numpy())
+    splitter = GroupShuffleSplit(n_splits=1, test_size=config.holdout_fraction, random_state=config.seed)
+    _, held = next(splitter.split(index_rows, groups=examples["group"].to_numpy()[index_rows]))
+    held_out = np.zeros(len(examples), dtype=bool)
+    held_out[index_rows[held]] = True
+    return held_out
+
+
+def with_extra_examples(examples: pd.DataFrame, extra: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """(examples with `extra` appended after them, per-example weights: 1 for the ONS examples)."""
+    if extra is None or extra.empty:
+        return examples, np.ones(len(examples), dtype=np.float32)
+    weights = np.concatenate([np.ones(len(examples)), extra["weight"].to_numpy(dtype=float)]).astype(np.float32)
+    return pd.concat([examples, extra.drop(columns="weight")], ignore_index=True), weights
+
+
 def holdout_metrics(classes: np.ndarray, proba: np.ndarray, labels: np.ndarray, threshold: float | None = None) -> dict[str, float]:
     """Top-1/top-5 unit-group and major-group agreement of held-out probabilities, and auto-coding at `threshold`."""
     top = np.argsort(-proba, axis=1)[:, :5]
@@ -77,11 +100,15 @@ def fit_coder(
     config: TrainingConfig = TrainingConfig(),
     encoder: TextEncoder | None = None,
     progress: bool = False,
+    extra: pd.DataFrame | None = None,
 ) -> TrainingOutcome:
-    """Train on all examples; before that, fit on a split grouped by title to measure and set the threshold."""
+    """Train on all examples; before that, fit on a split grouped by title to measure and set the threshold.
+
+    `extra`: more examples in the same frame shape (training.extra), with a `weight` column; never held out.
+    """
     started = time.perf_counter()
     encoder = encoder or TextEncoder(config.encoder)
-    examples = training_examples(index.entries, volume1.unit_groups)
+    examples, weights = with_extra_examples(training_examples(index.entries, volume1.unit_groups), extra)
     log.info("embedding %d training examples with %s", len(examples), config.encoder)
     X, text_vectors = example_features(encoder, examples, progress)
     y = examples["label"].to_numpy(dtype=str)
@@ -89,10 +116,7 @@ def fit_coder(
 
     is_index = (examples["source"] == INDEX).to_numpy()
     index_rows = np.flatnonzero(is_index)
-    splitter = GroupShuffleSplit(n_splits=1, test_size=config.holdout_fraction, random_state=config.seed)
-    _, held = next(splitter.split(index_rows, groups=examples["group"].to_numpy()[index_rows]))
-    held_out = np.zeros(len(examples), dtype=bool)
-    held_out[index_rows[held]] = True
+    held_out = held_out_rows(examples, config)
 
     kept = examples.iloc[index_rows]
     neighbour_entries = [
@@ -102,11 +126,11 @@ def fit_coder(
     titles = unit_group_titles(volume1)
 
     log.info("fitting the head on %d examples, %d index entries held out", (~held_out).sum(), held_out.sum())
-    trial = new_head(config).fit(X[~held_out], y[~held_out])
+    trial = new_head(config).fit(X[~held_out], y[~held_out], weights[~held_out])
     metrics = holdout_metrics(trial.classes_, trial.predict_proba(X[held_out]), y[held_out])
 
     log.info("refitting the head on all %d examples", len(examples))
-    head = new_head(config).fit(X, y)
+    head = new_head(config).fit(X, y, weights)
     neighbours = IndexNeighbours(text_vectors[index_rows], neighbour_entries)
 
     log.info("fitting the confidence calibrator and threshold on the held-out entries")
