@@ -18,7 +18,7 @@ from .index_evidence import EvidenceWeights, IndexEvidence
 from .neighbours import IndexNeighbours, describe_entry
 from .prepare import prepare_answer
 from .results import CODED, REFERRED, CodingResult
-from .rules import UNCODABLE, status_before_model
+from .rules import UNCODABLE, needs_a_person, status_before_model
 from .text import answer_text, clean
 from .title_lookup import TitleLookup, TitleMatch
 
@@ -137,7 +137,7 @@ class SocCoder:
                 results.append(CodingResult("", "", 0.0, status, keep, reason))
                 continue
             confidence = float(scored.confidence[i])
-            status = CODED if confidence >= self.auto_code_threshold else REFERRED
+            status = CODED if confidence >= self.auto_code_threshold and not needs_a_person(answer["job_title"]) else REFERRED
             code = best_codes[i]
             results.append(
                 CodingResult(code, self.unit_group_titles.get(code, ""), round(confidence, 4), status, candidates,

@@ -29,7 +29,7 @@ _RELATIONAL = r"((wife|husband|widow|widower|spouse|partner|son|daughter|dependa
 # Titles that need more words before any unit group can be chosen.
 _VAGUE_TITLES = [
     r"manager", r"director", r"engineer", r"teacher", r"technician", r"officer", r"assistant", r"worker",
-    r"operative", r"operator", r"consultant", r"supervisor", r"administrator", r"analyst", r"specialist",
+    r"operative", r"operator", r"driver", r"consultant", r"supervisor", r"administrator", r"analyst", r"specialist",
     r"self employed", r"employee", r"staff", r"labourer", r"temp", r"temporary( work)?",
     r"casual( work| worker)?", r"agency( work| worker)?", r"contractor", r"freelance(r)?", r"various", r"varied",
     r"don ?t know", r"dk", r"n ?/? ?a", r"not applicable", r"refused", r"not sure", r"business ?(man|woman|person)?", r"civil servant",
@@ -61,6 +61,13 @@ def status_before_model(job_title: object, job_description: object, industry: ob
     if _VAGUE_RE.match(title) and is_blank(job_description, industry):
         return UNCODABLE, f"'{title}' alone is too vague for a unit group"
     return None
+
+
+def needs_a_person(job_title: object) -> bool:
+    """A vague title is never auto-coded, even with an industry or a description: the code then rests on a
+    guess about the rest of the answer ("Manager" at a charity, "civil servant" in government), so a person
+    confirms it."""
+    return is_vague_title(normalise_title(job_title).replace("'", ""))
 
 
 def is_vague_title(normalised_title: str) -> bool:

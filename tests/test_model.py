@@ -56,6 +56,11 @@ def test_status_follows_the_auto_code_threshold(tiny_coder):
     assert (result.status == "coded") == (result.confidence >= tiny_coder.auto_code_threshold)
 
 
+def test_a_vague_title_with_an_industry_is_referred_with_its_best_guess(tiny_coder):
+    result = tiny_coder.code_one("Manager", "", "restaurant")
+    assert result.status == "referred" and result.soc2020_code and len(result.candidates) == 5
+
+
 def test_save_load_round_trip_gives_identical_predictions(tiny_coder, tiny_model_dir, encoder):
     loaded = SocCoder.load(tiny_model_dir, encoder=encoder)
     texts = ["Kitchen porter", "Sales assistant in a shoe shop", "Nurse"]

@@ -1,6 +1,6 @@
 import pytest
 
-from model.rules import NOT_IN_EMPLOYMENT, UNCODABLE, status_before_model
+from model.rules import NOT_IN_EMPLOYMENT, UNCODABLE, needs_a_person, status_before_model
 from model.text import answer_text, clean, is_blank, normalise_title
 
 
@@ -52,3 +52,11 @@ def test_vague_titles_alone_are_uncodable(title):
 )
 def test_answers_with_detail_go_to_the_classifier(fields):
     assert status_before_model(*fields) is None
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Manager", True), ("civil servant", True), ("Driver", True), ("Company director", True),
+    ("Care manager", False), ("Bus driver", False), ("Finisher", False),
+])
+def test_vague_titles_always_need_a_person(title, expected):
+    assert needs_a_person(title) is expected
