@@ -38,6 +38,7 @@ from .text import clean
 STATE_FORMAT = 1
 ANSWER_FIELDS = ("job_title", "job_description", "industry")
 CODING_BATCH = 4096  # distinct answers handed to the coder at a time; bounds the memory of one call
+MODEL_BATCH = 256  # answers scored together inside the coder: its similarity matrices grow with this
 EXAMPLE_PROBLEMS = 10
 
 
@@ -200,10 +201,13 @@ def code_file(
                 continue
             coded, id_hashes, problems = _code_chunk(coder, chunk, columns, options, cache, ids, summary)
             _save_chunk(folder, index, coded, id_hashes, problems)
-            summary.rows += len(coded)
+            rows = len(coded)
+            del coded, chunk
+            _release_memory()
+            summary.rows += rows
             summary.chunks = index + 1
             folder.write_state({**fingerprint, "chunks_done": index + 1, "summary": summary._state()})
-            bar.update(len(coded))
+            bar.update(rows)
             bar.set_postfix(coded=summary.coded_answers, cached=summary.cache_hits, refresh=False)
             if on_chunk is not None:
                 on_chunk(index, summary)
@@ -212,6 +216,25 @@ def code_file(
     _assemble(folder, summary, output, problems_out)
     shutil.rmtree(folder.path)
     return summary
+
+
+def _release_memory() -> None:
+    """Hand memory freed by a chunk back to the system, so the resident size stays flat from chunk to chunk.
+
+    Without it glibc keeps the freed heap of each chunk's many small strings and pyarrow's pool keeps its
+    buffers, and the resident size creeps up (seen here: 1.34 GB after the first 50,000-row chunk, 1.55 GB after three).
+    """
+    import ctypes
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 def _fingerprint(path: Path, columns: AnswerColumns, options: BatchOptions, model_id: str) -> dict:
@@ -274,7 +297,7 @@ def _code_chunk(coder, chunk: Chunk, columns: AnswerColumns, options: BatchOptio
     todo = [key for key in dict.fromkeys(keys) if key not in results]
     for start in range(0, len(todo), CODING_BATCH):
         batch = todo[start : start + CODING_BATCH]
-        coded = coder.code([dict(zip(ANSWER_FIELDS, key)) for key in batch])
+        coded = coder.code([dict(zip(ANSWER_FIELDS, key)) for key in batch], batch_size=MODEL_BATCH)
         for key, result in zip(batch, coded):
             row = tuple(result.as_row()[c] for c in RESULT_COLUMNS)
             results[key] = row

@@ -320,9 +320,10 @@ def with_results(frame: pd.DataFrame, results: list) -> pd.DataFrame:
     """
     if len(results) != len(frame):
         raise RuntimeError(f"{len(results)} results for {len(frame)} rows")
-    rows = [r.as_row() if hasattr(r, "as_row") else dict(zip(RESULT_COLUMNS, r)) for r in results]
-    coded = pd.DataFrame(rows, columns=RESULT_COLUMNS, index=frame.index)
-    coded["confidence"] = coded["confidence"].astype(float)
+    rows = [[r.as_row()[c] for c in RESULT_COLUMNS] if hasattr(r, "as_row") else r for r in results]
+    values = [list(column) for column in zip(*rows)] if rows else [[] for _ in RESULT_COLUMNS]
+    coded = pd.DataFrame({c: pd.Series(v, index=frame.index, dtype=float if c == "confidence" else object)
+                          for c, v in zip(RESULT_COLUMNS, values)})
     return pd.concat([frame.drop(columns=[c for c in RESULT_COLUMNS if c in frame.columns]), coded], axis=1)
 
 
