@@ -52,35 +52,21 @@ def test_empty_and_whitespace_only_answers_are_uncodable_and_kept(tiny_model_dir
     assert coded.loc[3, "soc2020_code"] == "5434"
 
 
-def test_a_file_with_none_of_the_answer_columns_is_a_clear_error(tiny_model_dir, tmp_path):
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("id,occupation\n1,Chef\n", "none of the answer columns job_title, job_description, industry is present (columns are: id, occupation)"),
+        ("ID,job_title\n1,Chef\n", "no id column 'id' (columns are: ID, job_title); name it with --id-column"),
+        ("id,job_title,job_title\n1,Chef,Cook\n", "the header names column(s) job_title more than once"),
+    ],
+    ids=["no-answer-column", "misnamed-id", "column-twice"],
+)
+def test_missing_or_misnamed_columns_are_a_clear_error(tiny_model_dir, tmp_path, content, message):
     source = tmp_path / "answers.csv"
-    pd.DataFrame({"id": [1], "occupation": ["Chef"]}).to_csv(source, index=False)
+    source.write_text(content)
     outcome = _cli(tiny_model_dir, source, tmp_path / "out.csv")
-    assert outcome.exit_code == 2
-    assert "none of the answer columns job_title, job_description, industry is present (columns are: id, occupation)" in outcome.output
-    assert "--title-column" in outcome.output
+    assert (outcome.exit_code, message in outcome.output) == (2, True), outcome.output
     assert not (tmp_path / "out.csv").exists()
-
-
-def test_a_misnamed_id_column_is_a_clear_error(tiny_model_dir, tmp_path):
-    source = tmp_path / "answers.csv"
-    pd.DataFrame({"ID": [1], "job_title": ["Chef"]}).to_csv(source, index=False)
-    outcome = _cli(tiny_model_dir, source, tmp_path / "out.csv")
-    assert outcome.exit_code == 2
-    assert "no id column 'id' (columns are: ID, job_title); name it with --id-column" in outcome.output
-
-
-def test_a_header_naming_a_column_twice_is_a_clear_error(tiny_model_dir, tmp_path):
-    source = tmp_path / "answers.xlsx"
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.active.append(["id", "job_title", "job_title"])
-    book.active.append(["1", "Chef", "Cook"])
-    book.save(source)
-    outcome = _cli(tiny_model_dir, source, tmp_path / "out.csv")
-    assert outcome.exit_code == 2
-    assert "the header names column(s) job_title more than once" in outcome.output
 
 
 def test_numbers_and_dates_in_an_excel_file_are_text_and_reported(tiny_model_dir, tmp_path):
