@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from .results import RESULT_COLUMNS
 from .artifact import sha256_of
-from .tables import (AnswerColumns, AnswerFileError, Chunk, Problem, TableWriter, _short, check_output_path, neutralise_formula,
-                     open_answers, with_results)
+from .results import RESULT_COLUMNS
+from .tables import (AnswerColumns, AnswerFileError, Chunk, Problem, TableWriter, _short, check_output_path, check_sheet_fits,
+                     neutralise_formula, open_answers, with_results)
 from .text import clean
 
 STATE_FORMAT = 1
@@ -199,6 +199,8 @@ def code_file(
                 saved = np.load(folder.ids(index), allow_pickle=False)
                 ids.add(saved[0].view(np.uint64), saved[1])
                 continue
+            if output.suffix.lower() == ".xlsx":
+                check_sheet_fits(output, summary.rows + len(chunk.frame))  # before coding rows that could not be written
             coded, id_hashes, problems = _code_chunk(coder, chunk, columns, options, cache, ids, summary)
             _save_chunk(folder, index, coded, id_hashes, problems)
             rows = len(coded)

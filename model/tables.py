@@ -344,6 +344,12 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def check_sheet_fits(path: Path, rows: int) -> None:
+    """An error when `rows` data rows (and the header) would not fit in one Excel sheet."""
+    if rows + 1 > EXCEL_MAX_ROWS:
+        raise AnswerFileError(f"{path}: more than {EXCEL_MAX_ROWS - 1:,} rows do not fit in an Excel sheet; write .csv or .parquet")
+
+
 class TableWriter:
     """Writes a table chunk by chunk to a temporary file beside `path`; `commit()` renames it over `path`.
 
@@ -383,8 +389,7 @@ class TableWriter:
             self._workbook = Workbook(write_only=True)
             self._sheet = self._workbook.create_sheet("coded")
             self._sheet.append([self._excel_cell(c) for c in frame.columns])
-        if self.rows + len(frame) + 1 > EXCEL_MAX_ROWS:
-            raise AnswerFileError(f"{self.path}: more than {EXCEL_MAX_ROWS - 1:,} rows do not fit in an Excel sheet; write .csv or .parquet")
+        check_sheet_fits(self.path, self.rows + len(frame))
         for row in frame.itertuples(index=False, name=None):
             self._sheet.append([self._excel_cell(v) for v in row])
 

@@ -221,6 +221,18 @@ def test_formula_injection_is_neutralised_in_every_column(tiny_model_dir, tmp_pa
         assert not [cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
 
 
+def test_more_rows_than_an_excel_sheet_holds_fail_before_they_are_coded(tiny_coder, survey, tmp_path, monkeypatch):
+    import model.tables
+
+    monkeypatch.setattr(model.tables, "EXCEL_MAX_ROWS", 12)  # a real sheet holds 1,048,576 rows
+    _, path = survey
+    counting = CountingCoder(tiny_coder)
+    with pytest.raises(AnswerFileError, match="more than 11 rows do not fit in an Excel sheet; write .csv or .parquet"):
+        code_file(counting, path, tmp_path / "coded.xlsx", options=BatchOptions(chunk_rows=5, cache_size=0))
+    assert counting.calls == 2  # the third chunk was never coded
+    assert not (tmp_path / "coded.xlsx").exists()
+
+
 def test_parquet_output_keeps_values_exactly(tiny_model_dir, tmp_path):
     source, target = tmp_path / "answers.csv", tmp_path / "coded.parquet"
     pd.DataFrame({"id": ["=1+1"], "job_title": ["Head chef"]}).to_csv(source, index=False)
