@@ -49,7 +49,7 @@ class BatchError(RuntimeError):
 @dataclass(frozen=True)
 class BatchOptions:
     chunk_rows: int = 50_000
-    cache_size: int = 100_000  # coded answers kept across chunks (about 1 kB each)
+    cache_size: int = 50_000  # coded answers kept across chunks (about 1.3 kB each)
     max_answer_chars: int = 2_000  # longer fields are coded on their start (the encoder reads 256 tokens at most)
     resume: bool = False
 

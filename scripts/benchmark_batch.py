@@ -118,7 +118,7 @@ def main() -> None:
     run.add_argument("--output", type=Path, required=True)
     run.add_argument("--model", type=Path)
     run.add_argument("--chunk-rows", type=int, default=50_000)
-    run.add_argument("--cache-size", type=int, default=100_000)
+    run.add_argument("--cache-size", type=int, default=50_000)
     run.add_argument("--resume", action="store_true")
     args = parser.parse_args()
     {"generate": generate, "code": code}[args.command](args)

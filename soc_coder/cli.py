@@ -92,7 +92,7 @@ def code(
     industry_column: IndustryColumn = "industry",
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run of the same input and output from its last finished chunk.")] = False,
     chunk_rows: Annotated[int, typer.Option(min=1, help="Rows read and coded at a time; memory depends on this, not on the file's length.")] = 50_000,
-    cache_size: Annotated[int, typer.Option(min=0, help="Coded answers remembered across chunks (about 1 kB each).")] = 100_000,
+    cache_size: Annotated[int, typer.Option(min=0, help="Coded answers remembered across chunks (about 1.3 kB each).")] = 50_000,
     problems: Annotated[Optional[Path], typer.Option("--problems", help="Also write every problem found (row, id, column, what) to this .csv.")] = None,
     data_dir: DataDir = None,
     index_file: IndexFile = None,
