@@ -27,6 +27,12 @@ _NOT_IN_EMPLOYMENT_PHRASES = [
 # Family relations: "wife of a miner", "widow of ...", "vicar's wife".
 _RELATIONAL = r"((wife|husband|widow|widower|spouse|partner|son|daughter|dependant|dependent) of .*|.*'?s? (wife|husband|widow|widower))"
 
+# Refusals and placeholders: uncodable like a vague title alone.
+_REFUSALS = [
+    r"na", r"nil", r"unknown", r"not known", r"no answer", r"no comment", r"prefer not to (say|answer)", r"rather not say",
+    r"test", r"x+", r"blah( blah)*", r"asdf\w*",
+]
+
 # Titles that need more words before any unit group can be chosen.
 _VAGUE_TITLES = [
     r"manager", r"director", r"engineer", r"teacher", r"technician", r"officer", r"assistant", r"worker",
@@ -36,9 +42,6 @@ _VAGUE_TITLES = [
     r"don ?t know", r"dk", r"n ?/? ?a", r"not applicable", r"refused", r"not sure", r"business ?(man|woman|person)?", r"civil servant",
     r"finance", r"construction", r"retail", r"healthcare", r"health care", r"education", r"it", r"admin", r"sales",
     r"office work(er)?", r"factory work(er)?", r"general work(er)?", r"work",
-    # refusals and placeholders
-    r"na", r"nil", r"unknown", r"not known", r"no answer", r"no comment", r"prefer not to (say|answer)", r"rather not say",
-    r"test", r"x+", r"blah( blah)*", r"asdf\w*",
 ]
 
 
@@ -47,7 +50,7 @@ def _whole(patterns: list[str]) -> re.Pattern:
 
 
 _NOT_IN_EMPLOYMENT_RE = _whole(_NOT_IN_EMPLOYMENT_PHRASES + [_RELATIONAL])
-_VAGUE_RE = _whole(_VAGUE_TITLES)
+_VAGUE_RE = _whole(_VAGUE_TITLES + _REFUSALS)
 
 
 def status_before_model(job_title: object, job_description: object, industry: object) -> tuple[str, str] | None:
