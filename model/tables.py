@@ -105,20 +105,25 @@ class AnswerFile:
             yield Chunk(pd.DataFrame({name: pd.Series([], dtype=object) for name in self.header}))
 
     def _csv_chunks(self, chunk_rows: int) -> Iterator[Chunk]:
-        reader = _csv_reader(self.path, self.encoding, chunksize=chunk_rows)
+        reader = self._parsed(lambda: _csv_reader(self.path, self.encoding, chunksize=chunk_rows))
         with reader:
             while True:
                 try:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("error", pd.errors.ParserWarning)
-                        frame = next(reader)
+                    frame = self._parsed(lambda: next(reader))
                 except StopIteration:
                     return
-                except pd.errors.ParserWarning:
-                    raise AnswerFileError(f"{self.path}: not a well-formed CSV file: {_ragged_line(self.path, self.encoding)}") from None
-                except pd.errors.ParserError as error:
-                    raise AnswerFileError(f"{self.path}: not a well-formed CSV file: {_parser_message(error)}") from None
                 yield Chunk(frame.fillna(""))
+
+    def _parsed(self, step):
+        """`step()` with pandas' complaints about the CSV turned into an AnswerFileError naming the line."""
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                return step()
+        except pd.errors.ParserWarning:
+            raise AnswerFileError(f"{self.path}: not a well-formed CSV file: {_ragged_line(self.path, self.encoding)}") from None
+        except pd.errors.ParserError as error:
+            raise AnswerFileError(f"{self.path}: not a well-formed CSV file: {_parser_message(error)}") from None
 
     def _excel_chunks(self, chunk_rows: int) -> Iterator[Chunk]:
         frame = _read_excel(self.path)

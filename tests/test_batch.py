@@ -58,10 +58,11 @@ def test_empty_and_whitespace_only_answers_are_uncodable_and_kept(tiny_model_dir
         ("id,occupation\n1,Chef\n", "none of the answer columns job_title, job_description, industry is present (columns are: id, occupation)"),
         ("ID,job_title\n1,Chef\n", "no id column 'id' (columns are: ID, job_title); name it with --id-column"),
         ("id,job_title,job_title\n1,Chef,Cook\n", "the header names column(s) job_title more than once"),
+        ('id,job_title\n1,"Chef\n', "not a well-formed CSV file: EOF inside string starting at row 1"),  # found by hypothesis
     ],
-    ids=["no-answer-column", "misnamed-id", "column-twice"],
+    ids=["no-answer-column", "misnamed-id", "column-twice", "unclosed-quote"],
 )
-def test_missing_or_misnamed_columns_are_a_clear_error(tiny_model_dir, tmp_path, content, message):
+def test_missing_or_misnamed_columns_or_broken_csv_are_a_clear_error(tiny_model_dir, tmp_path, content, message):
     source = tmp_path / "answers.csv"
     source.write_text(content)
     outcome = _cli(tiny_model_dir, source, tmp_path / "out.csv")
