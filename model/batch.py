@@ -307,6 +307,7 @@ def _code_chunk(coder, chunk: Chunk, columns: AnswerColumns, options: BatchOptio
     summary.coded_answers += len(todo)
     result_rows = [results[key] for key in keys]
     summary.statuses.update(row[RESULT_COLUMNS.index("status")] for row in result_rows)
+    problems.sort(key=lambda p: p.row)
     summary.problem_counts.update(p.kind for p in problems)
     _keep_examples(summary, problems)
     return with_results(frame, result_rows), id_hashes, problems
