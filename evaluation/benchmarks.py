@@ -62,7 +62,8 @@ class Benchmark:
         return self.rows[["job_title", "job_description", "industry"]].to_dict("records")
 
 
-def _gold_codes(value: str, separator: str) -> list[str]:
+def gold_codes(value: str, separator: str = ";") -> list[str]:
+    """Distinct codes of a gold cell in order, first preferred; "2136.0" (a spreadsheet number) read as "2136"."""
     codes = []
     for part in str(value).split(separator):
         code = part.strip()
@@ -89,7 +90,7 @@ def read_benchmark(path: str | Path, columns: BenchmarkColumns = BenchmarkColumn
     rows = []
     for record in frame.to_dict("records"):
         row_id = record[columns.id]
-        golds = _gold_codes(record[columns.gold], columns.separator)
+        golds = gold_codes(record[columns.gold], columns.separator)
         bad = [code for code in golds if not _UNIT_GROUP.fullmatch(code)]
         if bad:
             raise BenchmarkError(f"{path}: row {row_id}: '{bad[0]}' in {columns.gold} is not a 4-digit SOC 2020 unit group")

@@ -53,7 +53,7 @@ def _interval(bounds) -> str:
     return f" ({100 * bounds[0]:.0f}–{100 * bounds[1]:.0f})"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
@@ -73,7 +73,7 @@ def summary_table(evaluation: dict) -> str:
             coverage = {round(c["target"] * 100): c["coverage"] for c in codable["coverage_at_agreement"]}
             rows.append([name, coder, codable["rows"], _pct(agreement["unit_group"]["top1"]), _pct(agreement["unit_group"]["top5"]),
                          _pct(agreement["major_group"]["top1"]), _pct(coverage[95]), _pct(coverage[97])])
-    return _table(["benchmark", "coder", "codable rows", "top-1 unit group", "top-5 unit group", "top-1 major group",
+    return markdown_table(["benchmark", "coder", "codable rows", "top-1 unit group", "top-5 unit group", "top-1 major group",
                    "coverage at 95%", "coverage at 97%"], rows)
 
 
@@ -92,7 +92,7 @@ def _benchmark_section(name: str, bench: dict, images: dict[str, str], titles: d
                      _pct(c["agreement"]["major_group"]["top1"]) + _interval(iv["major_group_top1"]),
                      _pct(coverage[95]["coverage"]) + _interval(iv["coverage_at_95"]),
                      _pct(coverage[97]["coverage"]) + _interval(iv["coverage_at_97"])])
-    parts.append(_table(["coder", "rows", "top-1 unit group", "top-5 unit group", "top-1 major group", "coverage at 95%", "coverage at 97%"], rows))
+    parts.append(markdown_table(["coder", "rows", "top-1 unit group", "top-5 unit group", "top-1 major group", "coverage at 95%", "coverage at 97%"], rows))
 
     for subset, label in (("codable", "codable rows"), ("all", "all rows")):
         parts.append(f"### Top-k agreement by level: {label}")
@@ -102,7 +102,7 @@ def _benchmark_section(name: str, bench: dict, images: dict[str, str], titles: d
             for level in LEVELS:
                 rows.append([coder if level == "unit_group" else "", f[subset]["rows"] if level == "unit_group" else "",
                              level.replace("_", " ").replace("sub major", "sub-major")] + [_pct(a[level][f"top{k}"]) for k in (1, 3, 5)])
-        parts.append(_table(["coder", "rows", "level", "top-1", "top-3", "top-5"], rows))
+        parts.append(markdown_table(["coder", "rows", "level", "top-1", "top-3", "top-5"], rows))
 
     for subset, label in (("codable", "codable rows"), ("all", "all rows")):
         parts.append(f"### Coverage at target agreement and operating point: {label}")
@@ -118,7 +118,7 @@ def _benchmark_section(name: str, bench: dict, images: dict[str, str], titles: d
             cells += [_pct(op["coverage"]), _pct(op["agreement"])]
             rows.append(cells)
         header = ["coder"] + [f"coverage at {round(100 * t)}% (threshold)" for t in TARGET_AGREEMENTS] + ["own rule: auto-coded", "own rule: agreement"]
-        parts.append(_table(header, rows))
+        parts.append(markdown_table(header, rows))
     parts.append(f"![coverage–accuracy curves]({images['coverage']})")
 
     status_rows = []
@@ -136,10 +136,10 @@ def _benchmark_section(name: str, bench: dict, images: dict[str, str], titles: d
         status_rows.append(cells)
     if status_rows:
         parts.append("### Rows that should not be auto-coded: share not auto-coded")
-        parts.append(_table(["coder", "rows", "all such rows", "gold not_in_employment", "gold uncodable", "codable = no"], status_rows))
+        parts.append(markdown_table(["coder", "rows", "all such rows", "gold not_in_employment", "gold uncodable", "codable = no"], status_rows))
 
     parts.append("### Calibration (offered codable rows)")
-    parts.append(_table(["coder", "ECE", "offered rows"], [
+    parts.append(markdown_table(["coder", "ECE", "offered rows"], [
         [coder, f"{f['codable']['calibration']['ece']:.3f}" if not math.isnan(f["codable"]["calibration"]["ece"]) else "–",
          sum(b["rows"] for b in f["codable"]["calibration"]["bins"])] for coder, f in coders.items()]))
     if "reliability" in images:
@@ -148,12 +148,12 @@ def _benchmark_section(name: str, bench: dict, images: dict[str, str], titles: d
     ours = coders.get(bench["model_coder"])
     if ours:
         parts.append(f"### {bench['model_coder']}: top-1 agreement by major group of the preferred gold code (codable rows)")
-        parts.append(_table(["major group", "title", "rows", "unit group top-1", "major group top-1"], [
+        parts.append(markdown_table(["major group", "title", "rows", "unit group top-1", "major group top-1"], [
             [r["major_group"], titles.get(r["major_group"], ""), r["rows"], _pct(r["unit_group_top1"]), _pct(r["major_group_top1"])]
             for r in ours["codable"]["per_major_group"]]))
         parts.append(f"### {bench['model_coder']}: most frequent confusions (codable rows)")
         confusions = ours["codable"]["confusions"]
-        parts.append(_table(["gold (preferred)", "first code given", "rows"], [
+        parts.append(markdown_table(["gold (preferred)", "first code given", "rows"], [
             [f"{r['gold']} {titles.get(r['gold'], '')}", f"{r['predicted']} {titles.get(r['predicted'], '')}", r["rows"]] for r in confusions])
             if confusions else "None.")
     return "\n\n".join(parts)
@@ -181,7 +181,7 @@ def write_report(evaluation: dict, output_dir: str | Path, titles: dict[str, str
     head = [
         "# soc-coder evaluation",
         f"Run {evaluation['created_at']}" + (f" with `{evaluation['command']}`" if evaluation.get("command") else "") + ".",
-        _table(["", ""], [
+        markdown_table(["", ""], [
             ["model", f"`{model['directory']}`"],
             ["model manifest sha256", f"`{model['manifest_sha256']}`"],
             ["trained on", f"coding index v{model.get('coding_index_version', '?')} ({model.get('coding_index_file', '?')}), "

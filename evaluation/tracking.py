@@ -15,10 +15,10 @@ import tempfile
 from pathlib import Path
 
 import mlflow
-from mlflow.models import Model
 from mlflow.tracking import MlflowClient
 
 from model.artifact import MANIFEST, sha256_of
+from model.registry import download_model_dir
 from training.tracking import REGISTERED_MODEL_NAME, use_tracking_store
 
 log = logging.getLogger(__name__)
@@ -31,17 +31,13 @@ def manifest_sha256(model_dir: str | Path) -> str:
 
 def _version_manifest_sha256(version) -> str | None:
     """sha256 of the manifest.json inside a registered version's logged pyfunc (None if it has none)."""
-    base = f"models:/{version.name}/{version.version}"
     with tempfile.TemporaryDirectory() as scratch:
         try:
-            mlmodel = mlflow.artifacts.download_artifacts(artifact_uri=f"{base}/MLmodel", dst_path=scratch)
-            flavor = Model.load(mlmodel).flavors["python_function"]
-            model_dir = flavor["artifacts"]["model_dir"]["path"]
-            manifest = mlflow.artifacts.download_artifacts(artifact_uri=f"{base}/{model_dir}/{MANIFEST}", dst_path=scratch)
+            manifest = download_model_dir(f"models:/{version.name}/{version.version}", scratch, file=MANIFEST)
         except Exception as error:  # a version logged some other way: not ours to match
             log.debug("version %s of %s has no readable model_dir manifest: %s", version.version, version.name, error)
             return None
-        return sha256_of(Path(manifest))
+        return sha256_of(manifest)
 
 
 def find_registered_version(sha256: str, name: str = REGISTERED_MODEL_NAME, client: MlflowClient | None = None):

@@ -11,6 +11,9 @@ __all__ = [
 ]
 
 
-def load_model(directory) -> SocCoder:
-    """A saved model, checked against its manifest."""
-    return SocCoder.load(directory)
+def load_model(source, tracking_uri: str | None = None) -> SocCoder:
+    """A saved model, checked against its manifest: a directory, or a registry URI such as
+    `models:/soc-coder@production` (its model directory is downloaded once; see model.registry)."""
+    from .registry import resolve_model_dir
+
+    return SocCoder.load(resolve_model_dir(source, tracking_uri))

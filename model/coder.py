@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from .artifact import read_model_dir, write_model_dir
+from .calibration import ConfidenceCalibrator, confidence_features
 from .encoder import TextEncoder
 from .features import embed_answers
 from .head import SoftmaxHead
 from .index_evidence import EvidenceWeights, IndexEvidence
 from .neighbours import IndexNeighbours, describe_entry
+from .prepare import prepare_answer
 from .results import CODED, REFERRED, CodingResult
 from .rules import UNCODABLE, status_before_model
 from .text import answer_text, clean
@@ -23,14 +26,28 @@ ANSWER_FIELDS = ("job_title", "job_description", "industry")
 N_CANDIDATES = 5
 
 
+@dataclass
+class Scores:
+    """What the model computes for a batch of answers: blended probabilities over `classes_`, the calibrated
+    confidence that the top code is right, the features it was computed from (model.calibration), whole-answer
+    embeddings and the title's index matches."""
+
+    proba: np.ndarray
+    confidence: np.ndarray
+    calibration_features: np.ndarray
+    embeddings: np.ndarray
+    matches: list[TitleMatch | None]
+
+
 class SocCoder:
     """Encoder body + softmax head over unit groups, blended with evidence from the coding index itself.
 
     The head's probabilities are blended with the codes of the nearest index entries and, when the job title is
     found in the index, with that title's entries (model.index_evidence); the nearest entry also explains the code.
 
+    `confidence` is the calibrated probability that the top code is right (model.calibration);
     `auto_code_threshold` is the confidence at or above which an answer is auto-coded (`coded`); below it the
-    best guess is `referred` to a person with the candidate list. Training fits it on held-out index entries.
+    best guess is `referred` to a person with the candidate list. Training fits both on held-out index entries.
     """
 
     def __init__(
@@ -42,6 +59,7 @@ class SocCoder:
         auto_code_threshold: float = 0.5,
         metadata: Mapping | None = None,
         evidence_weights: EvidenceWeights = EvidenceWeights(),
+        calibrator: ConfidenceCalibrator | None = None,
     ):
         self.encoder = encoder
         self.head = head
@@ -50,6 +68,7 @@ class SocCoder:
         self.auto_code_threshold = auto_code_threshold
         self.metadata = dict(metadata or {})
         self.evidence = IndexEvidence(neighbours, head.classes_, evidence_weights)
+        self.calibrator = calibrator or ConfidenceCalibrator()
         self._title_lookup: TitleLookup | None = None
 
     @property
@@ -66,21 +85,24 @@ class SocCoder:
     # -- scoring
     def predict_proba(self, answers: Iterable[Mapping | str]) -> np.ndarray:
         """Probabilities over `classes_`; each answer is a mapping of the answer fields or a bare job title."""
-        return self._scores(_as_answers(answers))[0]
+        return self.scores(answers).proba
 
-    def _scores(self, answers: list[dict]) -> tuple[np.ndarray, np.ndarray, list[TitleMatch | None]]:
-        """(blended probabilities, whole-answer embeddings, title matches) for cleaned answers."""
-        features, embeddings = self._embed(answers)
-        matches = [self.title_lookup.match(a["job_title"]) for a in answers]
-        proba = self.evidence.combine(self.head.predict_proba(features), embeddings, matches)
-        return proba, embeddings, matches
+    def scores(self, answers: Iterable[Mapping | str]) -> Scores:
+        """Everything the model computes for these answers, read in the index's words (model.prepare)."""
+        prepared = [prepare_answer(**a) for a in _as_answers(answers)]
+        texts = [answer_text(a["job_title"], a["job_description"], a["industry"]) for a in prepared]
+        features, embeddings = embed_answers(self.encoder, [a["job_title"] for a in prepared], texts)
+        matches = [self.title_lookup.match(a["job_title"]) for a in prepared]
+        head_proba = self.head.predict_proba(features)
+        blend = self.evidence.blend(head_proba, embeddings, matches, texts)
+        proba = blend.proba
+        codes_per_match = [len({self.neighbours.entries[r]["code"] for r in m.rows}) if m else 0 for m in matches]
+        calibration_features = confidence_features(proba, head_proba, blend.lookup, matches, codes_per_match)
+        confidence = self.calibrator.predict(calibration_features, proba.max(axis=1) if len(proba) else np.zeros(0))
+        return Scores(proba, confidence, calibration_features, embeddings, matches)
 
     def predict(self, answers: Iterable[Mapping | str]) -> np.ndarray:
         return self.classes_[self.predict_proba(answers).argmax(axis=1)]
-
-    def _embed(self, answers: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-        texts = [answer_text(a["job_title"], a["job_description"], a["industry"]) for a in answers]
-        return embed_answers(self.encoder, [a["job_title"] for a in answers], texts)
 
     # -- coding answers
     def code_one(self, job_title: str = "", job_description: str = "", industry: str = "") -> CodingResult:
@@ -96,10 +118,11 @@ class SocCoder:
         return results
 
     def _code_batch(self, answers: list[dict]) -> list[CodingResult]:
-        proba, embeddings, _ = self._scores(answers)
+        scored = self.scores(answers)
+        proba = scored.proba
         top = np.argsort(-proba, axis=1)[:, :N_CANDIDATES]
         best_codes = [str(self.classes_[row[0]]) for row in top]
-        nearest = self.neighbours.nearest(embeddings, best_codes)
+        nearest = self.neighbours.nearest(scored.embeddings, best_codes)
         results = []
         for i, answer in enumerate(answers):
             candidates = [
@@ -113,7 +136,7 @@ class SocCoder:
                 keep = candidates if status == UNCODABLE and any(answer.values()) else []
                 results.append(CodingResult("", "", 0.0, status, keep, reason))
                 continue
-            confidence = float(proba[i, top[i][0]])
+            confidence = float(scored.confidence[i])
             status = CODED if confidence >= self.auto_code_threshold else REFERRED
             code = best_codes[i]
             results.append(
@@ -131,6 +154,7 @@ class SocCoder:
                 "head": self.head.params(),
                 "auto_code_threshold": self.auto_code_threshold,
                 "evidence_weights": self.evidence.weights.to_dict(),
+                "calibrator": self.calibrator.to_dict(),
             },
             "index_entries": self.neighbours.entries,
             "unit_group_titles": self.unit_group_titles,
@@ -151,6 +175,7 @@ class SocCoder:
             auto_code_threshold=config["auto_code_threshold"],
             metadata=metadata,
             evidence_weights=EvidenceWeights(**config.get("evidence_weights", {})),
+            calibrator=ConfidenceCalibrator.from_dict(config.get("calibrator")),
         )
 
 

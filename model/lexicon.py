@@ -18,7 +18,7 @@ from importlib import resources
 
 from .text import clean
 
-TITLE_SECTIONS = ("slang", "acronyms", "word_abbreviations", "welsh")  # highest priority first
+TITLE_SECTIONS = ("slang", "acronyms", "word_abbreviations", "welsh", "american")  # highest priority first
 
 # A word: letters/digits, optionally joined by ' & / - . inside it ("sparky's", "b&q", "w/h", "co-ord", "h.g.v"),
 # with a trailing "." taken as part of an abbreviation ("mgr.").

@@ -42,6 +42,11 @@ _VAGUE_TITLES = [
     r"don ?t know", r"dk", r"n ?/? ?a", r"not applicable", r"refused", r"not sure", r"business ?(man|woman|person)?", r"civil servant",
     r"finance", r"construction", r"retail", r"healthcare", r"health care", r"education", r"it", r"admin", r"sales",
     r"office work(er)?", r"factory work(er)?", r"general work(er)?", r"work",
+    # a director or owner of a company or business that is not named: the unit group depends on what it does
+    r"((company|business|limited company|ltd company|non executive|executive|managing|board) )?directors?",
+    r"director of (a |the |my |our )?(own )?(small )?(company|business|firm|ltd|limited company)",
+    r"((small )?business|company|shop|firm) (owner|proprietor)", r"owner", r"proprietor",
+    r"(run|running|i run|own|owns|i own) (my|a|the|our) (own )?(small )?(company|business|firm)", r"(my )?own (company|business)",
 ]
 
 

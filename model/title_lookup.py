@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 
+from .lexicon import expand_title
 from .rules import is_vague_title
 from .text import normalise_title
 
@@ -34,6 +36,18 @@ _STATUS_WORDS = re.compile(
 # Where a second job or a clarification begins.
 _SEGMENT_BREAK = re.compile(r"\s*(?:,|;| - | / |/| and also | also | and | plus | to | for | at | in | with )\s*")
 _NEAR_SPELLING_SIMILARITY = 0.65
+_NEAR_SPELLING_CANDIDATES = 5
+_WORD_SIMILARITY = 0.75    # per word: "electritian"/"electrician" 0.91, "teacher"/"man" 0.2
+_JOINED_SIMILARITY = 0.9   # words run together or split: "bar maid"/"barmaid"
+
+
+def misspelling_of(written: str, key: str) -> bool:
+    """Whether `written` is `key` with small spelling slips: word for word, or the same letters when the words
+    are run together or split differently."""
+    words, key_words = written.split(), key.split()
+    if len(words) == len(key_words):
+        return all(SequenceMatcher(None, a, b).ratio() >= _WORD_SIMILARITY for a, b in zip(words, key_words))
+    return SequenceMatcher(None, written.replace(" ", ""), key.replace(" ", "")).ratio() >= _JOINED_SIMILARITY
 
 
 def _singular(word: str) -> str:
@@ -68,24 +82,31 @@ class TitleLookup:
     def __init__(self, titles: list[str]):
         self.rows_by_key: dict[str, list[int]] = {}
         for row, title in enumerate(titles):
-            key = title_key(title)
-            if key:
-                self.rows_by_key.setdefault(key, []).append(row)
+            # as written ("HGV driver") and spelt out ("heavy goods vehicle driver"), as answers are looked up
+            for key in dict.fromkeys([title_key(title), title_key(expand_title(title))]):
+                if key:
+                    self.rows_by_key.setdefault(key, []).append(row)
         self._keys = sorted(self.rows_by_key)
         self._vectorizer = None
 
     def _near_spelling(self, key: str) -> tuple[str, float] | None:
-        """The index key closest in character 1- to 3-grams (TF-IDF cosine), when it is close enough."""
+        """The index key closest in character 1- to 3-grams (TF-IDF cosine) that reads as a misspelling of `key`.
+
+        Close n-grams alone are not enough: "supply teacher" shares most of them with "supply man". A key counts
+        only when it is the same words, each misspelt a little (model.title_lookup.misspelling_of).
+        """
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         if self._vectorizer is None:
             self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), dtype=np.float32)
             self._key_matrix = self._vectorizer.fit_transform(self._keys)
         similarity = (self._key_matrix @ self._vectorizer.transform([key]).T).toarray().ravel()
-        best = int(similarity.argmax()) if len(similarity) else -1
-        if best < 0 or similarity[best] < _NEAR_SPELLING_SIMILARITY:
-            return None
-        return self._keys[best], float(similarity[best])
+        for best in np.argsort(-similarity)[:_NEAR_SPELLING_CANDIDATES]:
+            if similarity[best] < _NEAR_SPELLING_SIMILARITY:
+                break
+            if misspelling_of(key, self._keys[best]):
+                return self._keys[best], float(similarity[best])
+        return None
 
     def _found(self, key: str, kind: str, similarity: float = 1.0) -> TitleMatch | None:
         rows = self.rows_by_key.get(key)

@@ -46,6 +46,10 @@ def fetch_data_command(
         typer.echo(str(path))
 
 
+ModelSource = Annotated[Optional[str], typer.Option(
+    "--model", help="Model directory or registry URI such as models:/soc-coder@production (default: artifacts/models/default).")]
+
+
 @app.command()
 def train(
     data_dir: DataDir = None,
@@ -55,29 +59,59 @@ def train(
     encoder: Annotated[str, typer.Option(help="sentence-transformers model name or path.")] = "sentence-transformers/all-MiniLM-L6-v2",
     c: Annotated[float, typer.Option("--C", help="Inverse regularisation strength of the head.")] = 20.0,
     seed: Annotated[int, typer.Option(help="Seed for the hold-out split and the head.")] = 0,
+    extra: Annotated[Optional[Path], typer.Option("--extra", help="Your own coded answers to train on as well (.csv, .xlsx or .parquet).")] = None,
+    extra_weight: Annotated[float, typer.Option(help="Weight of each extra answer relative to one ONS example.")] = 1.0,
+    gold_column: Annotated[str, typer.Option(help="Column of the --extra file with the SOC 2020 code (first of ';'-separated codes is used).")] = "gold_codes",
+    id_column: Annotated[str, typer.Option(help="Column of the --extra file with the row id.")] = "id",
+    title_column: Annotated[str, typer.Option(help="Column of the --extra file with the job title.")] = "job_title",
+    description_column: Annotated[str, typer.Option(help="Column of the --extra file with the job description.")] = "job_description",
+    industry_column: Annotated[str, typer.Option(help="Column of the --extra file with the industry or employer.")] = "industry",
+    benchmark: Annotated[Optional[list[Path]], typer.Option("--benchmark", help="Benchmark file to score the new model on and log with the run (repeatable).")] = None,
+    replaces: Annotated[Optional[str], typer.Option(help="Model this one replaces, for the index-change summary (default: the production alias, else the model at --output, else the newest version).")] = None,
     tracking_uri: Annotated[Optional[str], typer.Option(help="mlflow tracking URI (default: $MLFLOW_TRACKING_URI, else sqlite under artifacts/).")] = None,
     register: Annotated[bool, typer.Option(help="Register the model in the mlflow registry as 'soc-coder'.")] = True,
 ) -> None:
-    """Train a model on the ONS coding index and Volume 1, and log it to mlflow."""
+    """Train a model on the ONS coding index and Volume 1 (and your own coded answers), and log it to mlflow."""
+    from model.tables import AnswerColumns
+    from training.extra import ExtraColumns
+    from training.index_changes import describe_changes
     from training.train import TrainingConfig
 
-    trained = _train(data_dir, index_file, volume1_file, output, TrainingConfig(encoder=encoder, C=c, seed=seed), tracking_uri, register)
+    columns = ExtraColumns(AnswerColumns(id_column, title_column, description_column, industry_column), gold_column)
+    trained = _train(data_dir, index_file, volume1_file, output, TrainingConfig(encoder=encoder, C=c, seed=seed), tracking_uri, register,
+                     extra_file=extra, extra_columns=columns, extra_weight=extra_weight, benchmark_files=benchmark or (), replaces=replaces)
     metrics = trained.metrics
     typer.echo(f"model saved to {trained.model_dir}")
+    if "extra_data" in trained.coder.metadata:
+        info = trained.coder.metadata["extra_data"]
+        typer.echo(f"extra answers: {info['extra_rows']} rows in {info['extra_unit_groups']} unit groups from {info['extra_file']}, weight {info['extra_weight']:g}")
+    typer.echo(describe_changes(trained.index_changes))
     typer.echo(
-        f"held-out index titles: top-1 {metrics['holdout_top1']:.3f}, top-5 {metrics['holdout_top5']:.3f}; "
+        f"held-out index titles: top-1 {metrics['holdout_top1']:.3f}, top-5 {metrics['holdout_top5']:.3f} (head alone); "
         f"auto-code threshold {metrics['auto_code_threshold']:.3f}; trained in {metrics['train_seconds']:.0f} s"
     )
+    for kind in ("known_title", "unseen_title"):
+        if f"holdout_{kind}_top1" in metrics:
+            typer.echo(
+                f"held-out answers, {kind.replace('_', ' ')}: top-1 {metrics[f'holdout_{kind}_top1']:.3f}, auto-coded "
+                f"{metrics[f'holdout_{kind}_auto_coded_share']:.0%} at {metrics[f'holdout_{kind}_auto_coded_agreement']:.3f} agreement"
+            )
+    if trained.benchmark:
+        from evaluation.report import summary_table
+
+        typer.echo(summary_table(trained.benchmark))
     typer.echo(f"mlflow run {trained.mlflow['run_id']}" + (f", registered as soc-coder version {trained.mlflow['registered_version']}" if "registered_version" in trained.mlflow else ""))
 
 
-def _train(data_dir, index_file, volume1_file, output, config, tracking_uri=None, register=True):
-    """training.pipeline.train_model, with a missing workbook reported as a clear error."""
+def _train(data_dir, index_file, volume1_file, output, config, tracking_uri=None, register=True, **options):
+    """training.pipeline.train_model, with a missing workbook or a refused input file reported as a clear error."""
+    from evaluation.benchmarks import BenchmarkError
+    from training.extra import ExtraDataError
     from training.pipeline import train_model
 
     try:
-        return train_model(data_dir, index_file, volume1_file, output, config, tracking_uri=tracking_uri, register=register)
-    except FileNotFoundError as error:
+        return train_model(data_dir, index_file, volume1_file, output, config, tracking_uri=tracking_uri, register=register, **options)
+    except (FileNotFoundError, ExtraDataError, BenchmarkError) as error:
         _fail(str(error))
 
 
@@ -85,7 +119,7 @@ def _train(data_dir, index_file, volume1_file, output, config, tracking_uri=None
 def code(
     input: Annotated[Path, typer.Argument(help="Answers file: .csv, .xlsx or .parquet.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Coded file to write (.csv, .xlsx or .parquet).")],
-    model: Annotated[Optional[Path], typer.Option(help="Model directory (default: artifacts/models/default, trained when absent).")] = None,
+    model: ModelSource = None,
     id_column: IdColumn = "id",
     title_column: TitleColumn = "job_title",
     description_column: DescriptionColumn = "job_description",
@@ -128,17 +162,12 @@ def code(
     _report(summary)
 
 
-def _load_coder(model_dir: Path):
-    """(coder, fingerprint) for a model directory, or a clear error when it is missing, altered or not a model."""
-    from model import SocCoder
-    from model.artifact import ModelArtifactError, model_fingerprint
+def _load_coder(source):
+    """(coder, fingerprint of its manifest) for a model directory or registry URI; errors as `_load` gives them."""
+    from model.artifact import model_fingerprint
 
-    try:
-        return SocCoder.load(model_dir), model_fingerprint(model_dir)
-    except ModelArtifactError as error:
-        _fail(str(error))
-    except (KeyError, TypeError, ValueError) as error:  # files that match their checksums but are not what a model holds
-        _fail(f"{model_dir} is not a usable soc-coder model ({type(error).__name__}: {error}); retrain it with `soc-coder train`")
+    model_dir = _model_dir(source)
+    return _load(model_dir), model_fingerprint(model_dir)
 
 
 def _report(summary) -> None:
@@ -160,6 +189,37 @@ def _report(summary) -> None:
             typer.echo("  ... (--problems FILE.csv lists them all)", err=True)
 
 
+def _model_dir(source, tracking_uri=None):
+    """A local model directory for a directory or a registry URI (None: the default model)."""
+    from mlflow.exceptions import MlflowException
+
+    from model.registry import resolve_model_dir
+
+    if source is None:
+        return None
+    try:
+        return resolve_model_dir(source, tracking_uri)
+    except MlflowException as error:
+        _fail(f"cannot load {source} from the mlflow registry: {error.message}")
+
+
+def _load(source):
+    """model.load_model, with a bad directory or an unknown registry URI reported as a clear error."""
+    from mlflow.exceptions import MlflowException
+
+    from model import load_model
+    from model.artifact import ModelArtifactError
+
+    try:
+        return load_model(source)
+    except ModelArtifactError as error:
+        _fail(str(error))
+    except MlflowException as error:
+        _fail(f"cannot load {source} from the mlflow registry: {error.message}")
+    except (KeyError, TypeError, ValueError) as error:  # files that match their checksums but are not what a model holds
+        _fail(f"{source} is not a usable soc-coder model ({type(error).__name__}: {error}); retrain it with `soc-coder train`")
+
+
 @app.command("write-example")
 def write_example_command(path: Annotated[Path, typer.Argument(help="Where to write the example answers (.csv).")] = Path("example/answers.csv")) -> None:
     """Write a small example answers file (invented answers) to try `soc-coder code` on."""
@@ -172,7 +232,7 @@ def write_example_command(path: Annotated[Path, typer.Argument(help="Where to wr
 def evaluate(
     benchmarks: Annotated[list[Path], typer.Argument(help="Benchmark file(s): .csv, .xlsx or .parquet with gold codes.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for report.md, evaluation.json and the plots.")],
-    model: Annotated[Optional[Path], typer.Option(help="Model directory (default: artifacts/models/default).")] = None,
+    model: ModelSource = None,
     peers: Annotated[str, typer.Option(help="Comma-separated peers to run alongside: exact, tfidf, socmapper; 'none' for none.")] = "exact,tfidf,socmapper",
     id_column: IdColumn = "id",
     title_column: TitleColumn = "job_title",
@@ -201,9 +261,10 @@ def evaluate(
     if unknown:
         _fail(f"unknown peer(s) {', '.join(unknown)}: choose from {', '.join(PEERS)} or 'none'")
     columns = BenchmarkColumns(id_column, title_column, description_column, industry_column, gold_column, codable_column, status_column, gold_separator)
+    model_dir = _model_dir(model, tracking_uri)
     try:
         report, evaluation, logged = run_evaluation(
-            benchmarks, output, model, columns, chosen, data_dir, index_file, volume1_file, n_resamples=bootstrap,
+            benchmarks, output, model_dir, columns, chosen, data_dir, index_file, volume1_file, n_resamples=bootstrap,
             tracking_uri=tracking_uri, log_to_mlflow=log_mlflow, command="soc-coder " + " ".join(sys.argv[1:]), progress=True)
     except (BenchmarkError, ModelArtifactError, FileNotFoundError) as error:
         _fail(str(error))
@@ -215,6 +276,112 @@ def evaluate(
     typer.echo(f"report written to {report}")
     if logged:
         typer.echo(f"mlflow run {logged['run_id']}" + (f" (evaluates soc-coder version {logged['registered_version']})" if "registered_version" in logged else ""))
+
+
+models_app = typer.Typer(help="The registered soc-coder models: list, compare, promote (and roll back).", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+TrackingUri = Annotated[Optional[str], typer.Option(help="mlflow tracking URI (default: $MLFLOW_TRACKING_URI, else sqlite under artifacts/).")]
+
+
+def _registry(tracking_uri):
+    from model.registry import use_tracking_uri
+
+    use_tracking_uri(tracking_uri)
+
+
+def _version(spec):
+    from training.registry import RegistryError, find_version
+
+    try:
+        return find_version(spec)
+    except RegistryError as error:
+        _fail(str(error))
+
+
+@models_app.command("list")
+def models_list(tracking_uri: TrackingUri = None) -> None:
+    """Every registered version, newest first: aliases, data, hold-out and benchmark top-1."""
+    from evaluation.report import markdown_table
+    from training.registry import alias_history, list_versions
+
+    _registry(tracking_uri)
+    records = list_versions()
+    if not records:
+        typer.echo("no registered soc-coder models yet: train one with `soc-coder train`")
+        return
+    rows = []
+    for r in records:
+        benchmarks = ", ".join(f"{name} {value:.3f}" for name, value in sorted(r.benchmark_top1().items())) or "–"
+        holdout = r.metrics.get("holdout_top1")
+        rows.append([r.version, ", ".join(r.aliases) or "–", r.created, r.tags.get("coding_index_version", "?"),
+                     r.params.get("extra_rows", "0"), f"{holdout:.3f}" if holdout is not None else "–", benchmarks])
+    typer.echo(markdown_table(["version", "aliases", "created (UTC)", "index", "extra rows", "hold-out top-1", "benchmark top-1 (codable)"], rows))
+    for alias in sorted({a for r in records for a in r.aliases}):
+        history = alias_history(alias)
+        if history:
+            typer.echo(f"{alias} history: " + " -> ".join(h["version"] for h in history))
+
+
+@models_app.command("compare")
+def models_compare(
+    a: Annotated[str, typer.Argument(help="A version number, an alias (production) or a models:/ URI.")],
+    b: Annotated[str, typer.Argument(help="The version to compare it with.")],
+    benchmark: Annotated[Optional[list[Path]], typer.Option("--benchmark", help="Score both on this benchmark file now (repeatable).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="With --benchmark: folder for the side-by-side report.")] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the intervals of --benchmark.")] = 1000,
+    tracking_uri: TrackingUri = None,
+) -> None:
+    """Two registered versions side by side: data, parameters, logged metrics, and (--benchmark) both scored afresh."""
+    from evaluation.report import markdown_table
+    from training.registry import comparison_rows
+
+    _registry(tracking_uri)
+    first, second = _version(a), _version(b)
+    label_a, label_b = f"version {first.version}", f"version {second.version}"
+    rows = [[what, x, y, "" if x == y else "≠"] for what, x, y in comparison_rows(first, second)]
+    typer.echo(markdown_table(["", label_a, label_b, ""], rows))
+    if benchmark:
+        from evaluation.benchmarks import BenchmarkError, read_benchmark
+        from evaluation.evaluate import add_benchmark, model_summary, new_evaluation
+        from evaluation.predictions import model_predictions
+        from evaluation.report import summary_table, write_report
+        from model.registry import fetch_model_dir
+
+        try:
+            benchmarks = [read_benchmark(path) for path in benchmark]
+        except BenchmarkError as error:
+            _fail(str(error))
+        dirs = [fetch_model_dir(first.uri), fetch_model_dir(second.uri)]
+        coders = [_load(d) for d in dirs]
+        evaluation = new_evaluation(model_summary(coders[0], dirs[0]), "–", bootstrap, command=f"soc-coder models compare {a} {b}")
+        for bench in benchmarks:
+            predictions = [model_predictions(coder, bench, label, progress=True) for coder, label in zip(coders, (label_a, label_b))]
+            add_benchmark(evaluation, bench, predictions, bootstrap, model_coder=label_a)
+        typer.echo(summary_table(evaluation))
+        if output:
+            typer.echo(f"report written to {write_report(evaluation, output, coders[0].unit_group_titles)}")
+
+
+@models_app.command("promote")
+def models_promote(
+    version: Annotated[str, typer.Argument(help="The version to promote (a number, an alias or a models:/ URI).")],
+    alias: Annotated[str, typer.Option(help="The alias to point at it.")] = "production",
+    tracking_uri: TrackingUri = None,
+) -> None:
+    """Point an alias (default production) at a version; promoting the previous version again rolls back."""
+    from training.registry import RegistryError, promote
+
+    _registry(tracking_uri)
+    try:
+        record, before = promote(version, alias)
+    except RegistryError as error:
+        _fail(str(error))
+    if before == record.version:
+        typer.echo(f"{alias} already points at version {record.version}")
+        return
+    typer.echo(f"{alias}: version {before or '(none)'} -> version {record.version}; load it as models:/soc-coder@{alias}")
+    if before:
+        typer.echo(f"to roll back: soc-coder models promote {before} --alias {alias}")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,20 @@ def test_expands_short_forms_acronyms_and_slang(title, expected):
 
 
 @pytest.mark.parametrize("title, expected", [
+    ("High School Teacher", "secondary school teacher"),
+    ("Server", "waiter"),                       # alone or last: the restaurant job
+    ("Restaurant server", "restaurant waiter"),
+    ("SQL server administrator", "sql server administrator"),  # before another word: left alone
+    ("Realtor", "estate agent"),
+    ("Streetcar operator", "tram operator"),
+    ("Community center manager", "community centre manager"),
+    ("Physical therapist", "physiotherapist"),
+])
+def test_american_titles_are_read_in_british_usage(title, expected):
+    assert expand_title(title) == expected
+
+
+@pytest.mark.parametrize("title, expected", [
     ("Tech support", "technical support"),          # before another word: the adjective
     ("IT tech", "information technology technician"),  # at the end: the person
     ("Tech (IT)", "technician (information technology)"),

@@ -60,7 +60,9 @@ def test_save_load_round_trip_gives_identical_predictions(tiny_coder, tiny_model
     loaded = SocCoder.load(tiny_model_dir, encoder=encoder)
     texts = ["Kitchen porter", "Sales assistant in a shoe shop", "Nurse"]
     np.testing.assert_allclose(loaded.predict_proba(texts), tiny_coder.predict_proba(texts), rtol=1e-6)
+    np.testing.assert_allclose(loaded.scores(texts).confidence, tiny_coder.scores(texts).confidence, rtol=1e-6)
     assert loaded.auto_code_threshold == tiny_coder.auto_code_threshold
+    assert loaded.calibrator.to_dict() == tiny_coder.calibrator.to_dict()
     assert loaded.metadata["coding_index_version"] == "13"
     manifest = json.loads((tiny_model_dir / "manifest.json").read_text())
     assert manifest["coding_index_version"] == "13"

@@ -37,7 +37,9 @@ def test_a_description_of_paid_work_overrides_a_non_occupation_title():
     assert status_before_model("Retired", "I work part time as a cleaner", "") is None
 
 
-@pytest.mark.parametrize("title", ["Teacher", "Engineer", "Manager", "self employed", "Temp", "Finance", "N/A", "don't know"])
+@pytest.mark.parametrize("title", ["Teacher", "Engineer", "Manager", "self employed", "Temp", "Finance", "N/A", "don't know",
+                                   "Company director", "Managing director", "Director of my own company", "Business owner",
+                                   "I run my own business"])
 def test_vague_titles_alone_are_uncodable(title):
     assert status_before_model(title, "", "")[0] == UNCODABLE
 
@@ -45,7 +47,8 @@ def test_vague_titles_alone_are_uncodable(title):
 @pytest.mark.parametrize(
     "fields",
     [("Teacher", "I teach a Year 4 class", "Primary school"), ("Engineer", "service lifts", ""), ("Care assistant", "", ""),
-     ("Self-employed plumber", "", "")],
+     ("Self-employed plumber", "", ""), ("Company director", "", "building construction"), ("Café owner", "", ""),
+     ("Finance director", "", "")],
 )
 def test_answers_with_detail_go_to_the_classifier(fields):
     assert status_before_model(*fields) is None

@@ -47,7 +47,8 @@ def index_examples(entries: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _strip_tilde(item: str) -> str:
+def strip_list_marker(item: str) -> str:
+    """A Volume 1 list item without its leading "~" marker."""
     return re.sub(r"^\s*~\s*", "", item).strip()
 
 
@@ -58,9 +59,9 @@ def volume1_examples(unit_groups: pd.DataFrame) -> pd.DataFrame:
         code = str(group.code)
         rows.append((clean(group.title), answer_text(group.title), code, VOLUME1_TITLE))
         for related in group.related_titles:
-            rows.append((clean(_strip_tilde(related)), answer_text(_strip_tilde(related)), code, VOLUME1_RELATED))
+            rows.append((clean(strip_list_marker(related)), answer_text(strip_list_marker(related)), code, VOLUME1_RELATED))
         for task in group.tasks:
-            rows.append(("", answer_text("", _strip_tilde(task)), code, VOLUME1_TASK))
+            rows.append(("", answer_text("", strip_list_marker(task)), code, VOLUME1_TASK))
     frame = pd.DataFrame(rows, columns=["title", "text", "label", "source"])
     frame["group"] = [f"{source}:{normalise_title(text)}" for text, source in zip(frame["text"], frame["source"])]
     return frame[frame["text"] != ""].reset_index(drop=True)

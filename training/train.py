@@ -16,9 +16,9 @@ from model.features import embed_answers
 from model.head import SoftmaxHead
 from model.neighbours import IndexNeighbours
 
-from .examples import INDEX, training_examples
+from .calibration import KNOWN_TITLE, UNSEEN_TITLE, fit_calibration, holdout_answers
+from .examples import INDEX, strip_list_marker, training_examples
 from .ons_readers import CodingIndex, Volume1, unit_group_titles
-from .thresholds import threshold_for_agreement
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class TrainingConfig:
     epochs: int = 20
     learning_rate: float = 0.01
     holdout_fraction: float = 0.1
-    target_agreement: float = 0.95
+    target_agreement: float = 0.97
     seed: int = 0
 
 
@@ -51,6 +51,29 @@ def new_head(config: TrainingConfig) -> SoftmaxHead:
 def example_features(encoder: TextEncoder, examples: pd.DataFrame, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(head features, whole-text embeddings) of training examples, exactly as answers are embedded at run time."""
     return embed_answers(encoder, examples["title"].tolist(), examples["text"].tolist(), progress)
+
+
+def held_out_rows(examples: pd.DataFrame, config: TrainingConfig) -> np.ndarray:
+    """Boolean mask of the index examples held out to measure the model and fit its threshold.
+
+    A share `config.holdout_fraction` of index titles, grouped by normalised bare title and drawn with
+    `config.seed`; other sources (Volume 1, extra data) are never held out. The split depends only on the
+    index rows, so extra examples appended after them leave it unchanged.
+    """
+    index_rows = np.flatnonzero((examples["source"] == INDEX).to_numpy())
+    splitter = GroupShuffleSplit(n_splits=1, test_size=config.holdout_fraction, random_state=config.seed)
+    _, held = next(splitter.split(index_rows, groups=examples["group"].to_numpy()[index_rows]))
+    held_out = np.zeros(len(examples), dtype=bool)
+    held_out[index_rows[held]] = True
+    return held_out
+
+
+def with_extra_examples(examples: pd.DataFrame, extra: pd.DataFrame | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """(examples with `extra` appended after them, per-example weights: 1 for the ONS examples)."""
+    if extra is None or extra.empty:
+        return examples, np.ones(len(examples), dtype=np.float32)
+    weights = np.concatenate([np.ones(len(examples)), extra["weight"].to_numpy(dtype=float)]).astype(np.float32)
+    return pd.concat([examples, extra.drop(columns="weight")], ignore_index=True), weights
 
 
 def holdout_metrics(classes: np.ndarray, proba: np.ndarray, labels: np.ndarray, threshold: float | None = None) -> dict[str, float]:
@@ -77,11 +100,15 @@ def fit_coder(
     config: TrainingConfig = TrainingConfig(),
     encoder: TextEncoder | None = None,
     progress: bool = False,
+    extra: pd.DataFrame | None = None,
 ) -> TrainingOutcome:
-    """Train on all examples; before that, fit on a split grouped by title to measure and set the threshold."""
+    """Train on all examples; before that, fit on a split grouped by title to measure and set the threshold.
+
+    `extra`: more examples in the same frame shape (training.extra), with a `weight` column; never held out.
+    """
     started = time.perf_counter()
     encoder = encoder or TextEncoder(config.encoder)
-    examples = training_examples(index.entries, volume1.unit_groups)
+    examples, weights = with_extra_examples(training_examples(index.entries, volume1.unit_groups), extra)
     log.info("embedding %d training examples with %s", len(examples), config.encoder)
     X, text_vectors = example_features(encoder, examples, progress)
     y = examples["label"].to_numpy(dtype=str)
@@ -89,28 +116,39 @@ def fit_coder(
 
     is_index = (examples["source"] == INDEX).to_numpy()
     index_rows = np.flatnonzero(is_index)
-    splitter = GroupShuffleSplit(n_splits=1, test_size=config.holdout_fraction, random_state=config.seed)
-    _, held = next(splitter.split(index_rows, groups=examples["group"].to_numpy()[index_rows]))
-    held_out = np.zeros(len(examples), dtype=bool)
-    held_out[index_rows[held]] = True
-
-    log.info("fitting the head on %d examples, %d index entries held out", (~held_out).sum(), held_out.sum())
-    trial = new_head(config).fit(X[~held_out], y[~held_out])
-    proba = trial.predict_proba(X[held_out])
-    correct = trial.classes_[proba.argmax(axis=1)] == y[held_out]
-    threshold = threshold_for_agreement(proba.max(axis=1), correct, config.target_agreement)
-    metrics = holdout_metrics(trial.classes_, proba, y[held_out], threshold)
-
-    log.info("refitting the head on all %d examples", len(examples))
-    head = new_head(config).fit(X, y)
-    finished = time.perf_counter()
+    held_out = held_out_rows(examples, config)
 
     kept = examples.iloc[index_rows]
     neighbour_entries = [
         {"code": c, "title": t, "add": a, "ind": i}
         for c, t, a, i in zip(kept["label"], kept["entry_title"], kept["entry_add"], kept["entry_ind"])
     ]
+    titles = unit_group_titles(volume1)
+
+    log.info("fitting the head on %d examples, %d index entries held out", (~held_out).sum(), held_out.sum())
+    trial = new_head(config).fit(X[~held_out], y[~held_out], weights[~held_out])
+    metrics = holdout_metrics(trial.classes_, trial.predict_proba(X[held_out]), y[held_out])
+
+    log.info("refitting the head on all %d examples", len(examples))
+    head = new_head(config).fit(X, y, weights)
     neighbours = IndexNeighbours(text_vectors[index_rows], neighbour_entries)
+
+    log.info("fitting the confidence calibrator and threshold on the held-out entries")
+    seen = ~held_out[index_rows]
+    trial_coders = {
+        # a title the index lacks: neither the head nor the index evidence has seen it
+        UNSEEN_TITLE: SocCoder(encoder, trial, IndexNeighbours(text_vectors[index_rows[seen]],
+                                                               [e for e, s in zip(neighbour_entries, seen) if s]), titles),
+        # a title the index has: the model as shipped, answered in other words than the entry's
+        KNOWN_TITLE: SocCoder(encoder, head, neighbours, titles),
+    }
+    tasks_by_code = {str(g.code): [strip_list_marker(t) for t in g.tasks] for g in volume1.unit_groups.itertuples(index=False)}
+    answers = holdout_answers(examples[held_out], tasks_by_code, config.seed)
+    calibration = fit_calibration(trial_coders, answers, y[held_out], config.target_agreement)
+    threshold = calibration.threshold
+    metrics.update(calibration.metrics)
+    finished = time.perf_counter()
+
     metadata = {
         "soc_coder_model": "embedding + softmax head",
         "encoder": config.encoder,
@@ -124,7 +162,7 @@ def fit_coder(
         "n_training_examples": int(len(examples)),
         "trained_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
     }
-    coder = SocCoder(encoder, head, neighbours, unit_group_titles(volume1), threshold, metadata)
+    coder = SocCoder(encoder, head, neighbours, titles, threshold, metadata, calibrator=calibration.calibrator)
     metrics.update(
         auto_code_threshold=threshold,
         embed_seconds=embedded - started,

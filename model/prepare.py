@@ -1,0 +1,41 @@
+"""An answer rewritten in the words the coding index uses, before it is looked up, embedded and classified.
+
+Respondents write short forms, slang and employer names ("snr sparky", "Tesco") where the index says "senior
+electrician" and "supermarket, retail trade" (model.lexicon). How someone is employed ("self employed",
+"agency") says nothing about the industry, so an industry answer that says only that is dropped. An answer whose
+title is only an employer's name ("Tesco" / "I fill shelves on the night shift") is read as that employer with no
+title, so the description decides.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import employer_industry, expand_title, mentions_employer
+from .text import clean, normalise_title
+
+# Industry answers that name how someone is employed, not what the employer does.
+_EMPLOYMENT_ONLY = re.compile(
+    r"^(self ?employed|self|own business|my own business|freelance(r)?|sole trader|agency|temping agency|contract(or)?|"
+    r"various|n ?/? ?a|none|private|public|private sector|public sector)$"
+)
+
+
+def industry_text(industry: object) -> str:
+    """The industry as written, with a known employer's industry added: "Ocado (online supermarket, retail trade)"."""
+    text = clean(industry)
+    if not text or _EMPLOYMENT_ONLY.match(normalise_title(text)):
+        return ""
+    sector = mentions_employer(text)
+    if sector and sector.lower() not in text.lower():
+        return f"{text} ({sector})"
+    return text
+
+
+def prepare_answer(job_title: object, job_description: object, industry: object) -> dict[str, str]:
+    """{job_title, job_description, industry} as the model reads them; fields already cleaned or raw."""
+    title, description = clean(job_title), clean(job_description)
+    industry_answer = clean(industry)
+    if title and description and employer_industry(title):
+        title, industry_answer = "", f"{industry_answer} {title}".strip()
+    return {"job_title": expand_title(title), "job_description": description, "industry": industry_text(industry_answer)}
