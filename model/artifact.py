@@ -52,7 +52,9 @@ def read_model_dir(directory: Path) -> tuple[dict[str, np.ndarray], dict[str, ob
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
         raise ModelArtifactError(f"{directory} is not a soc-coder model: no {MANIFEST} (train one with `soc-coder train`)")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = _json(manifest_path, directory)
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise ModelArtifactError(f"{directory}: {MANIFEST} is not a soc-coder manifest (no list of files)")
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ModelArtifactError(f"{directory}: model format {manifest.get('format_version')}, this soc-coder reads {FORMAT_VERSION}")
     arrays, documents = {}, {}
@@ -64,7 +66,25 @@ def read_model_dir(directory: Path) -> tuple[dict[str, np.ndarray], dict[str, ob
         if actual != expected:
             raise ModelArtifactError(f"{directory}: {name} has sha256 {actual}, the manifest says {expected}")
         if name.endswith(".npy"):
-            arrays[name[:-4]] = np.load(path, allow_pickle=False)
+            try:
+                arrays[name[:-4]] = np.load(path, allow_pickle=False)
+            except (ValueError, OSError) as error:  # e.g. an object array, which would need unpickling
+                raise ModelArtifactError(f"{directory}: {name} is not a plain array ({error})") from None
         else:
-            documents[name[:-5]] = json.loads(path.read_text(encoding="utf-8"))
+            documents[name[:-5]] = _json(path, directory)
     return arrays, documents, manifest
+
+
+def _json(path: Path, directory: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelArtifactError(f"{directory}: {path.name} is damaged: not JSON ({error})") from None
+
+
+def model_fingerprint(directory: Path) -> str:
+    """sha256 of the manifest, which holds the sha256 of every file: the same for the same model, whatever its path."""
+    path = Path(directory) / MANIFEST
+    if not path.is_file():
+        raise ModelArtifactError(f"{directory} is not a soc-coder model: no {MANIFEST} (train one with `soc-coder train`)")
+    return sha256_of(path)

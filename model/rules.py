@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .text import is_blank, normalise_title
+from .text import clean, is_blank, normalise_title
 
 NOT_IN_EMPLOYMENT = "not_in_employment"
 UNCODABLE = "uncodable"
@@ -22,9 +22,16 @@ _NOT_IN_EMPLOYMENT_PHRASES = [
     r"full time (mum|mom|dad|parent|mother|father|carer for .*)", r"(mum|mother|parent) at home",
     r"long term sick", r"(long term )?(sick|disabled|invalid)", r"on (benefits|disability|sick leave)",
     r"unable to work", r"none", r"nothing", r"redundant", r"made redundant",
+    r"home duties", r"looking after (the )?(home|house|family|children|kids)", r"between jobs",
 ]
 # Family relations: "wife of a miner", "widow of ...", "vicar's wife".
 _RELATIONAL = r"((wife|husband|widow|widower|spouse|partner|son|daughter|dependant|dependent) of .*|.*'?s? (wife|husband|widow|widower))"
+
+# Refusals and placeholders: uncodable like a vague title alone.
+_REFUSALS = [
+    r"na", r"nil", r"unknown", r"not known", r"no answer", r"no comment", r"prefer not to (say|answer)", r"rather not say",
+    r"test", r"x+", r"blah( blah)*", r"asdf\w*",
+]
 
 # Titles that need more words before any unit group can be chosen.
 _VAGUE_TITLES = [
@@ -48,13 +55,15 @@ def _whole(patterns: list[str]) -> re.Pattern:
 
 
 _NOT_IN_EMPLOYMENT_RE = _whole(_NOT_IN_EMPLOYMENT_PHRASES + [_RELATIONAL])
-_VAGUE_RE = _whole(_VAGUE_TITLES)
+_VAGUE_RE = _whole(_VAGUE_TITLES + _REFUSALS)
 
 
 def status_before_model(job_title: object, job_description: object, industry: object) -> tuple[str, str] | None:
     """(status, reason) when the answer should not be given a code; None when the classifier should decide."""
     if is_blank(job_title, job_description, industry):
         return UNCODABLE, "empty answer"
+    if not has_words(job_title, job_description, industry):
+        return UNCODABLE, "no words in the answer (only numbers, dates or symbols)"
     title = normalise_title(job_title).replace("'", "")
     if _NOT_IN_EMPLOYMENT_RE.match(title) and not _describes_work(job_description):
         return NOT_IN_EMPLOYMENT, f"'{title}' is not an occupation"
@@ -68,6 +77,11 @@ def needs_a_person(job_title: object) -> bool:
     guess about the rest of the answer ("Manager" at a charity, "civil servant" in government), so a person
     confirms it."""
     return is_vague_title(normalise_title(job_title).replace("'", ""))
+
+
+def has_words(*fields: object) -> bool:
+    """True when some field holds a letter of any script: "12", "2024-01-05" and an emoji alone hold none."""
+    return any(character.isalpha() for f in fields for character in clean(f))
 
 
 def is_vague_title(normalised_title: str) -> bool:

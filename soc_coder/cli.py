@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -125,18 +124,23 @@ def code(
     title_column: TitleColumn = "job_title",
     description_column: DescriptionColumn = "job_description",
     industry_column: IndustryColumn = "industry",
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run of the same input and output from its last finished chunk.")] = False,
+    chunk_rows: Annotated[int, typer.Option(min=1, help="Rows read and coded at a time; memory depends on this, not on the file's length.")] = 50_000,
+    cache_size: Annotated[int, typer.Option(min=0, help="Coded answers remembered across chunks (about 1.3 kB each).")] = 50_000,
+    problems: Annotated[Optional[Path], typer.Option("--problems", help="Also write every problem found (row, id, column, what) to this .csv.")] = None,
     data_dir: DataDir = None,
     index_file: IndexFile = None,
     volume1_file: Volume1File = None,
 ) -> None:
     """Code every row of an answers file; writes the input columns plus the SOC 2020 result columns."""
-    from model import AnswerColumns, AnswerFileError, paths, read_answers, with_results, write_table
-    from model.tables import answers_from_frame, check_output_path
+    from model import AnswerColumns, AnswerFileError, paths
+    from model.batch import BatchError, BatchOptions, code_file
+    from model.tables import check_output_path, open_answers
 
     columns = AnswerColumns(id_column, title_column, description_column, industry_column)
     try:
         check_output_path(output)
-        frame = read_answers(input, columns)
+        open_answers(input, columns)  # fail on an unreadable file before loading (or training) a model
     except AnswerFileError as error:
         _fail(str(error))
     model_dir = model or paths.default_model_dir()
@@ -145,12 +149,44 @@ def code(
 
         typer.echo(f"No model at {model_dir}: training the default model first (a few minutes, once).", err=True)
         _train(data_dir, index_file, volume1_file, model_dir, TrainingConfig())
-    coder = _load(model_dir)
-    results = coder.code(answers_from_frame(frame, columns), progress=True)
-    write_table(with_results(frame, results), output)
-    counts = Counter(result.status for result in results)
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "the file has no rows"
-    typer.echo(f"coded {len(results)} rows to {output}: {summary}", err=True)
+    coder, model_id = _load_coder(model_dir)
+    options = BatchOptions(chunk_rows=chunk_rows, cache_size=cache_size, resume=resume)
+    try:
+        summary = code_file(coder, input, output, columns, options, model_id=model_id, problems_path=problems, progress=True)
+    except (AnswerFileError, BatchError) as error:
+        _fail(str(error))
+    except KeyboardInterrupt:
+        typer.secho(f"interrupted: the finished chunks are kept in {output}.parts; run the same command with --resume to continue",
+                    fg=typer.colors.YELLOW, err=True)
+        raise typer.Exit(code=130)
+    _report(summary)
+
+
+def _load_coder(source):
+    """(coder, fingerprint of its manifest) for a model directory or registry URI; errors as `_load` gives them."""
+    from model.artifact import model_fingerprint
+
+    model_dir = _model_dir(source)
+    return _load(model_dir), model_fingerprint(model_dir)
+
+
+def _report(summary) -> None:
+    statuses = ", ".join(f"{n} {status}" for status, n in sorted(summary.statuses.items())) or "the file has no rows"
+    typer.echo(f"coded {summary.rows} rows to {summary.output}: {statuses}", err=True)
+    if summary.rows:
+        typer.echo(f"{summary.coded_answers} distinct answers sent to the model, {summary.cache_hits} rows answered from the cache "
+                   f"of earlier chunks, in {summary.chunks} chunk(s)", err=True)
+    for note in summary.notes:
+        typer.echo(f"note: {note}", err=True)
+    if summary.problem_counts:
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.problem_counts.items()))
+        typer.secho(f"{sum(summary.problem_counts.values())} problem(s), every row still coded: {counts}", fg=typer.colors.YELLOW, err=True)
+        for problem in summary.problem_examples:
+            typer.echo(f"  {problem.describe()}", err=True)
+        if summary.problems_file:
+            typer.echo(f"every problem is listed in {summary.problems_file}", err=True)
+        elif sum(summary.problem_counts.values()) > len(summary.problem_examples):
+            typer.echo("  ... (--problems FILE.csv lists them all)", err=True)
 
 
 def _model_dir(source, tracking_uri=None):
@@ -180,6 +216,8 @@ def _load(source):
         _fail(str(error))
     except MlflowException as error:
         _fail(f"cannot load {source} from the mlflow registry: {error.message}")
+    except (KeyError, TypeError, ValueError) as error:  # files that match their checksums but are not what a model holds
+        _fail(f"{source} is not a usable soc-coder model ({type(error).__name__}: {error}); retrain it with `soc-coder train`")
 
 
 @app.command("write-example")
