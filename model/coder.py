@@ -18,7 +18,7 @@ from .index_evidence import EvidenceWeights, IndexEvidence
 from .neighbours import IndexNeighbours, describe_entry
 from .prepare import prepare_answer
 from .results import CODED, REFERRED, CodingResult
-from .rules import UNCODABLE, needs_a_person, status_before_model
+from .rules import UNCODABLE, has_words, needs_a_person, status_before_model
 from .text import answer_text, clean
 from .title_lookup import TitleLookup, TitleMatch
 
@@ -133,7 +133,7 @@ class SocCoder:
             if ruled is not None:
                 status, reason = ruled
                 # a vague answer keeps its short list for the person who codes it; a non-occupation has none
-                keep = candidates if status == UNCODABLE and any(answer.values()) else []
+                keep = candidates if status == UNCODABLE and has_words(*answer.values()) else []
                 results.append(CodingResult("", "", 0.0, status, keep, reason))
                 continue
             confidence = float(scored.confidence[i])

@@ -56,6 +56,12 @@ def test_status_follows_the_auto_code_threshold(tiny_coder):
     assert (result.status == "coded") == (result.confidence >= tiny_coder.auto_code_threshold)
 
 
+@pytest.mark.parametrize("title", ["12345", "05/01/2024", "🙂"])
+def test_an_answer_without_words_is_uncodable_with_no_candidates(tiny_coder, title):
+    result = tiny_coder.code_one(title)
+    assert (result.status, result.candidates) == ("uncodable", [])
+
+
 def test_a_vague_title_with_an_industry_is_referred_with_its_best_guess(tiny_coder):
     result = tiny_coder.code_one("Manager", "", "restaurant")
     assert result.status == "referred" and result.soc2020_code and len(result.candidates) == 5
