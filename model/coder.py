@@ -18,7 +18,7 @@ from .index_evidence import EvidenceWeights, IndexEvidence
 from .neighbours import IndexNeighbours, describe_entry
 from .prepare import prepare_answer
 from .results import CODED, REFERRED, CodingResult
-from .rules import UNCODABLE, has_words, needs_a_person, status_before_model
+from .rules import UNCODABLE, has_words, is_refusal, needs_a_person, status_before_model
 from .text import answer_text, clean
 from .title_lookup import TitleLookup, TitleMatch
 
@@ -132,8 +132,9 @@ class SocCoder:
             ruled = status_before_model(answer["job_title"], answer["job_description"], answer["industry"])
             if ruled is not None:
                 status, reason = ruled
-                # a vague answer keeps its short list for the person who codes it; a non-occupation has none
-                keep = candidates if status == UNCODABLE and has_words(*answer.values()) else []
+                # a vague answer keeps its short list for the person who codes it; a non-occupation, a refusal
+                # and an answer with no words have none
+                keep = candidates if status == UNCODABLE and has_words(*answer.values()) and not is_refusal(answer["job_title"]) else []
                 results.append(CodingResult("", "", 0.0, status, keep, reason))
                 continue
             confidence = float(scored.confidence[i])

@@ -31,6 +31,7 @@ _RELATIONAL = r"((wife|husband|widow|widower|spouse|partner|son|daughter|dependa
 _REFUSALS = [
     r"na", r"nil", r"unknown", r"not known", r"no answer", r"no comment", r"prefer not to (say|answer)", r"rather not say",
     r"test", r"x+", r"blah( blah)*", r"asdf\w*",
+    r"don ?t know", r"dk", r"n ?/? ?a", r"not applicable", r"refused", r"not sure",
 ]
 
 # Titles that need more words before any unit group can be chosen.
@@ -39,7 +40,7 @@ _VAGUE_TITLES = [
     r"operative", r"operator", r"driver", r"consultant", r"supervisor", r"administrator", r"analyst", r"specialist",
     r"self employed", r"employee", r"staff", r"labourer", r"temp", r"temporary( work)?",
     r"casual( work| worker)?", r"agency( work| worker)?", r"contractor", r"freelance(r)?", r"various", r"varied",
-    r"don ?t know", r"dk", r"n ?/? ?a", r"not applicable", r"refused", r"not sure", r"business ?(man|woman|person)?", r"civil servant",
+    r"business ?(man|woman|person)?", r"civil servant",
     r"finance", r"construction", r"retail", r"healthcare", r"health care", r"education", r"it", r"admin", r"sales",
     r"office work(er)?", r"factory work(er)?", r"general work(er)?", r"work",
     # a director or owner of a company or business that is not named: the unit group depends on what it does
@@ -56,6 +57,7 @@ def _whole(patterns: list[str]) -> re.Pattern:
 
 _NOT_IN_EMPLOYMENT_RE = _whole(_NOT_IN_EMPLOYMENT_PHRASES + [_RELATIONAL])
 _VAGUE_RE = _whole(_VAGUE_TITLES + _REFUSALS)
+_REFUSAL_RE = _whole(_REFUSALS)
 
 
 def status_before_model(job_title: object, job_description: object, industry: object) -> tuple[str, str] | None:
@@ -77,6 +79,11 @@ def needs_a_person(job_title: object) -> bool:
     guess about the rest of the answer ("Manager" at a charity, "civil servant" in government), so a person
     confirms it."""
     return is_vague_title(normalise_title(job_title).replace("'", ""))
+
+
+def is_refusal(job_title: object) -> bool:
+    """A refusal or placeholder ("n/a", "don't know"): uncodable, with no candidates worth showing."""
+    return bool(_REFUSAL_RE.match(normalise_title(job_title).replace("'", "")))
 
 
 def has_words(*fields: object) -> bool:

@@ -35,7 +35,7 @@ _STATUS_WORDS = re.compile(
 )
 # Where a second job or a clarification begins.
 _SEGMENT_BREAK = re.compile(r"\s*(?:,|;| - | / |/| and also | also | and | plus | to | for | at | in | with )\s*")
-_NEAR_SPELLING_SIMILARITY = 0.65
+_NEAR_SPELLING_SIMILARITY = 0.55  # a first cut only: misspelling_of decides
 _NEAR_SPELLING_CANDIDATES = 5
 _WORD_SIMILARITY = 0.75    # per word: "electritian"/"electrician" 0.91, "teacher"/"man" 0.2
 _JOINED_SIMILARITY = 0.9   # words run together or split: "bar maid"/"barmaid"

@@ -56,8 +56,8 @@ def test_status_follows_the_auto_code_threshold(tiny_coder):
     assert (result.status == "coded") == (result.confidence >= tiny_coder.auto_code_threshold)
 
 
-@pytest.mark.parametrize("title", ["12345", "05/01/2024", "🙂"])
-def test_an_answer_without_words_is_uncodable_with_no_candidates(tiny_coder, title):
+@pytest.mark.parametrize("title", ["12345", "05/01/2024", "🙂", "n/a", "don't know"])
+def test_an_answer_without_words_or_a_refusal_is_uncodable_with_no_candidates(tiny_coder, title):
     result = tiny_coder.code_one(title)
     assert (result.status, result.candidates) == ("uncodable", [])
 

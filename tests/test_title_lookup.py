@@ -31,6 +31,7 @@ def test_title_key_folds_case_plurals_spelling_and_brackets():
         ("Bus driver and taxi driver", RELAXED, "bus driver"),
         ("Medical Secretary to orthopaedic consultants", RELAXED, "medical secretary"),
         ("Electritian", NEAR_SPELLING, "electrician"),
+        ("Electrision", NEAR_SPELLING, "electrician"),
         ("school caretaker", LAST_WORDS, "caretaker"),
         ("Bar maid", NEAR_SPELLING, "barmaid"),
     ],
