@@ -24,15 +24,17 @@ KNOWN_LIMITS = """\
 - The hold-out figures are agreement on held-out coding-index titles, not on real survey answers: real answers
   are shorter, noisier and vaguer. Judge a model on a manually coded benchmark of your own answers
   (`soc-coder evaluate`), never on the hold-out alone.
-- The auto-coding threshold is fitted on index titles; on real answers it has been conservative (it auto-codes
-  a minority of answers at high agreement). Check the auto-coded share and its agreement on a benchmark before
-  relying on it.
+- The confidence calibrator and the auto-coding threshold (for 97% agreement) are fitted on held-out index
+  entries answered as unseen and as known titles, mixed one to one; on the dev benchmarks the threshold has been
+  conservative (about 70-75% of answers auto-coded at 99-100% agreement). Check the auto-coded share and its
+  agreement on a benchmark of your own answers before relying on it.
 - SOC 2020 unit groups only: no SOC 2010, ISCO-08 or 6-digit extension codes. English-language UK answers; the
   encoder saw little Welsh or other languages.
 - Extra coded data changes the softmax head only; explanations, the nearest index entries and the title lookup
   come from the ONS coding index alone. Extra data inherits the biases and errors of whoever coded it.
 - Answers about several jobs, or with too little detail ("manager", "engineer"), are coded to one unit group or
-  left uncodable; they need a person."""
+  left uncodable; a vague title is never auto-coded. Made-up titles with no index match ("head of first
+  impressions") rely on the description, which the encoder reads poorly."""
 
 
 def _metric_rows(metrics: dict, names: list[str]) -> list[str]:
