@@ -98,7 +98,7 @@ class SocCoder:
         proba = blend.proba
         codes_per_match = [len({self.neighbours.entries[r]["code"] for r in m.rows}) if m else 0 for m in matches]
         calibration_features = confidence_features(proba, head_proba, blend.lookup, matches, codes_per_match)
-        confidence = self.calibrator.predict(calibration_features, proba.max(axis=1) if len(proba) else np.zeros(0))
+        confidence = self.calibrator.predict(calibration_features, proba.max(axis=1))
         return Scores(proba, confidence, calibration_features, embeddings, matches)
 
     def predict(self, answers: Iterable[Mapping | str]) -> np.ndarray:

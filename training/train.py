@@ -76,8 +76,9 @@ def with_extra_examples(examples: pd.DataFrame, extra: pd.DataFrame | None) -> t
     return pd.concat([examples, extra.drop(columns="weight")], ignore_index=True), weights
 
 
-def holdout_metrics(classes: np.ndarray, proba: np.ndarray, labels: np.ndarray, threshold: float | None = None) -> dict[str, float]:
-    """Top-1/top-5 unit-group and major-group agreement of held-out probabilities, and auto-coding at `threshold`."""
+def holdout_metrics(classes: np.ndarray, proba: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """Top-1/top-5 unit-group and major-group agreement of held-out probabilities (auto-coding is measured on
+    the calibrated model: training.calibration)."""
     top = np.argsort(-proba, axis=1)[:, :5]
     predicted = classes[top]
     top1 = predicted[:, 0] == labels
@@ -87,10 +88,6 @@ def holdout_metrics(classes: np.ndarray, proba: np.ndarray, labels: np.ndarray, 
         "holdout_major_top1": float(np.mean([p[0] == g[0] for p, g in zip(predicted[:, 0], labels)])),
         "holdout_rows": float(len(labels)),
     }
-    if threshold is not None:
-        coded = proba.max(axis=1) >= threshold
-        metrics["holdout_auto_coded_share"] = float(coded.mean())
-        metrics["holdout_auto_coded_agreement"] = float(top1[coded].mean()) if coded.any() else float("nan")
     return metrics
 
 
