@@ -11,6 +11,7 @@ its first job ("bus driver and taxi driver"); the title's last words ("water mic
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -37,6 +38,8 @@ _STATUS_WORDS = re.compile(
 _SEGMENT_BREAK = re.compile(r"\s*(?:,|;| - | / |/| and also | also | and | plus | to | for | at | in | with )\s*")
 _NEAR_SPELLING_SIMILARITY = 0.55  # a first cut only: misspelling_of decides
 _NEAR_SPELLING_CANDIDATES = 5
+_NEAR_SPELLING_BATCH = 256
+CACHE_SIZE = 100_000  # titles remembered by TitleLookup.match_many
 _WORD_SIMILARITY = 0.75    # per word: "electritian"/"electrician" 0.91, "teacher"/"man" 0.2
 _JOINED_SIMILARITY = 0.9   # words run together or split: "bar maid"/"barmaid"
 
@@ -88,25 +91,37 @@ class TitleLookup:
                     self.rows_by_key.setdefault(key, []).append(row)
         self._keys = sorted(self.rows_by_key)
         self._vectorizer = None
+        self._cache: OrderedDict[str, TitleMatch | None] = OrderedDict()
 
-    def _near_spelling(self, key: str) -> tuple[str, float] | None:
-        """The index key closest in character 1- to 3-grams (TF-IDF cosine) that reads as a misspelling of `key`.
+    def _near_spellings(self, keys: list[str]) -> list[tuple[str, float] | None]:
+        """For each key, the index key closest in character 1- to 3-grams (TF-IDF cosine) that reads as a
+        misspelling of it, or None.
 
         Close n-grams alone are not enough: "supply teacher" shares most of them with "supply man". A key counts
-        only when it is the same words, each misspelt a little (model.title_lookup.misspelling_of).
+        only when it is the same words, each misspelt a little (model.title_lookup.misspelling_of). All keys are
+        scored in one sparse-by-dense product: one at a time this step took 20 ms a title, most of coding time.
         """
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         if self._vectorizer is None:
             self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), dtype=np.float32)
             self._key_matrix = self._vectorizer.fit_transform(self._keys)
-        similarity = (self._key_matrix @ self._vectorizer.transform([key]).T).toarray().ravel()
-        for best in np.argsort(-similarity)[:_NEAR_SPELLING_CANDIDATES]:
-            if similarity[best] < _NEAR_SPELLING_SIMILARITY:
-                break
-            if misspelling_of(key, self._keys[best]):
-                return self._keys[best], float(similarity[best])
-        return None
+        found: list[tuple[str, float] | None] = []
+        for start in range(0, len(keys), _NEAR_SPELLING_BATCH):
+            batch = keys[start : start + _NEAR_SPELLING_BATCH]
+            queries = self._vectorizer.transform(batch).toarray().T
+            similarity = np.asarray(self._key_matrix @ queries).T  # (batch, index keys)
+            n = min(_NEAR_SPELLING_CANDIDATES, similarity.shape[1])
+            candidates = np.argpartition(-similarity, n - 1, axis=1)[:, :n]
+            for key, row, cand in zip(batch, similarity, candidates):
+                found.append(None)
+                for best in cand[np.argsort(-row[cand], kind="stable")]:
+                    if row[best] < _NEAR_SPELLING_SIMILARITY:
+                        break
+                    if misspelling_of(key, self._keys[best]):
+                        found[-1] = (self._keys[best], float(row[best]))
+                        break
+        return found
 
     def _found(self, key: str, kind: str, similarity: float = 1.0) -> TitleMatch | None:
         rows = self.rows_by_key.get(key)
@@ -114,29 +129,57 @@ class TitleLookup:
 
     def match(self, title: str) -> TitleMatch | None:
         """The best match for a job title, or None when the index has nothing close enough."""
+        return self.match_many([title])[0]
+
+    def match_many(self, titles: list[str]) -> list[TitleMatch | None]:
+        """match() for each title; each distinct title is looked up once, and remembered (an LRU cache of
+        CACHE_SIZE titles: survey files repeat titles far more than whole answers)."""
+        found: dict[str, TitleMatch | None] = {}
+        pending: dict[str, str] = {}  # title -> key still to try as a near spelling
+        for title in dict.fromkeys(titles):
+            if title in self._cache:
+                self._cache.move_to_end(title)
+                found[title] = self._cache[title]
+                continue
+            found[title], near_key = self._match_exactly(title)
+            if near_key is not None:
+                pending[title] = near_key
+        if pending:
+            for (title, key), near in zip(pending.items(), self._near_spellings(list(pending.values()))):
+                found[title] = self._found(near[0], NEAR_SPELLING, near[1]) if near else None
+        for title, match in found.items():
+            self._remember(title, match)
+        return [found[title] for title in titles]
+
+    def _remember(self, title: str, match: TitleMatch | None) -> None:
+        self._cache[title] = match
+        self._cache.move_to_end(title)
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    def _match_exactly(self, title: str) -> tuple[TitleMatch | None, str | None]:
+        """(match, None) from every step but the near spelling; (None, key) when the near spelling must decide."""
         key = title_key(title)
         if not key:
-            return None
+            return None, None
         found = self._found(key, EXACT)
         if found:
-            return found
+            return found, None
         without_status = _SPACE.sub(" ", _STATUS_WORDS.sub(" ", key)).strip()
         first_segment = _SEGMENT_BREAK.split(key)[0].strip()
         for relaxed in (without_status, first_segment, _SPACE.sub(" ", _STATUS_WORDS.sub(" ", first_segment)).strip()):
             found = relaxed != key and self._found(relaxed, RELAXED)
             if found:
-                return found
+                return found, None
         candidate = without_status or key
         words = candidate.split()
         for start in range(1, len(words)):
             found = self._found(" ".join(words[start:]), LAST_WORDS)
             if found:
-                return found
+                return found, None
         if len(candidate) >= 5 and _usable(candidate):
-            near = self._near_spelling(candidate)
-            if near:
-                return self._found(near[0], NEAR_SPELLING, near[1])
-        return None
+            return None, candidate
+        return None, None
 
 
 _SPACE = re.compile(r"\s+")
