@@ -88,11 +88,9 @@ class IndexEvidence:
         out = np.zeros((len(X), len(self.classes_)))
         if len(X) == 0:
             return out
-        similarity = X @ self.neighbours.embeddings.T
-        k = min(w.knn_k, similarity.shape[1])
-        nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+        similarity, nearest = self.neighbours.top_k(X, w.knn_k)
         for i, rows in enumerate(nearest):
-            self._add(out[i], rows, _softmax(similarity[i, rows], w.knn_temperature))
+            self._add(out[i], rows, _softmax(similarity[i], w.knn_temperature))
         return out
 
     def qualifier_fit(self, rows: np.ndarray, words: set[str]) -> np.ndarray:
