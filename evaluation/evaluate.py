@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +28,8 @@ from .scoring import score
 log = logging.getLogger(__name__)
 
 MODEL_CODER = "soc-coder"
+FAST_CODER = "soc-coder --fast"
+DEFAULT_BESIDE_FAST = "soc-coder (default model)"
 PEERS = ("exact", "tfidf", "socmapper")
 
 
@@ -86,8 +88,14 @@ def evaluate(
     seed: int = 0,
     command: str | None = None,
     progress: bool = False,
+    model_coder: str = MODEL_CODER,
+    alongside: Mapping[str, SocCoder] | None = None,
 ) -> dict:
-    """Every figure for our model and each peer on each benchmark, as one JSON-ready dict."""
+    """Every figure for our model and each peer on each benchmark, as one JSON-ready dict.
+
+    `alongside`: other soc-coder models (by the name to report them under) scored beside ours, before the
+    peers: how fast mode is compared with the default model.
+    """
     fitted, skipped = build_peers(index, peers) if (index is not None and peers) else ({}, {})
     if peers and index is None:
         skipped.update({name: "no coding index given" for name in peers})
@@ -95,9 +103,10 @@ def evaluate(
                                 n_resamples, skipped, command)
     for benchmark in benchmarks:
         log.info("scoring %s (%d rows)", benchmark.name, len(benchmark))
-        predictions = [model_predictions(coder, benchmark, MODEL_CODER, progress=progress)]
+        predictions = [model_predictions(coder, benchmark, model_coder, progress=progress)]
+        predictions += [model_predictions(other, benchmark, name, progress=progress) for name, other in (alongside or {}).items()]
         predictions += [peer.predict(benchmark) for peer in fitted.values()]
-        add_benchmark(evaluation, benchmark, predictions, n_resamples, seed)
+        add_benchmark(evaluation, benchmark, predictions, n_resamples, seed, model_coder)
     return evaluation
 
 
@@ -143,19 +152,27 @@ def run_evaluation(
     log_to_mlflow: bool = True,
     command: str | None = None,
     progress: bool = False,
+    fast: bool = False,
 ) -> tuple[Path, dict, dict]:
     """Read the benchmarks, load the model and the ONS volumes, evaluate, write the report, log to mlflow.
 
+    `fast`: the model is the fast one (artifacts/models/fast unless `model_dir` says otherwise), scored side by
+    side with the default model when that exists.
     Returns (report path, the evaluation record, what was logged to mlflow).
     """
-    model_dir = Path(model_dir) if model_dir else paths.default_model_dir()
+    model_dir = Path(model_dir) if model_dir else paths.default_model_dir(fast)
     benchmarks = [read_benchmark(path, columns) for path in benchmark_files]
     names = [b.name for b in benchmarks]
     if len(set(names)) != len(names):
         raise BenchmarkError(f"benchmark files need distinct names (file stems): {', '.join(names)}")
     coder = SocCoder.load(model_dir)
     index, volume1 = load_peer_sources(coder.metadata, data_dir, index_file, volume1_file) if peers else (None, None)
-    evaluation = evaluate(benchmarks, coder, model_dir, index, peers, n_resamples=n_resamples, command=command, progress=progress)
+    alongside = {}
+    default_dir = paths.default_model_dir()
+    if fast and (default_dir / MANIFEST).is_file() and default_dir.resolve() != model_dir.resolve():
+        alongside[DEFAULT_BESIDE_FAST] = SocCoder.load(default_dir)
+    evaluation = evaluate(benchmarks, coder, model_dir, index, peers, n_resamples=n_resamples, command=command, progress=progress,
+                          model_coder=FAST_CODER if fast else MODEL_CODER, alongside=alongside)
     titles = dict(coder.unit_group_titles)
     if volume1 is not None:
         titles.update(zip(volume1.groups["code"], volume1.groups["title"]))

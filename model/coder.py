@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 
 from .artifact import read_model_dir, write_model_dir
 from .calibration import ConfidenceCalibrator, confidence_features
-from .encoder import TextEncoder
+from .encoder import Encoder, TextEncoder, encoder_from_saved
 from .features import embed_answers
 from .head import SoftmaxHead
 from .index_evidence import EvidenceWeights, IndexEvidence
@@ -52,7 +52,7 @@ class SocCoder:
 
     def __init__(
         self,
-        encoder: TextEncoder,
+        encoder: Encoder,
         head: SoftmaxHead,
         neighbours: IndexNeighbours,
         unit_group_titles: Mapping[str, str],
@@ -92,7 +92,7 @@ class SocCoder:
         prepared = [prepare_answer(**a) for a in _as_answers(answers)]
         texts = [answer_text(a["job_title"], a["job_description"], a["industry"]) for a in prepared]
         features, embeddings = embed_answers(self.encoder, [a["job_title"] for a in prepared], texts)
-        matches = [self.title_lookup.match(a["job_title"]) for a in prepared]
+        matches = self.title_lookup.match_many([a["job_title"] for a in prepared])
         head_proba = self.head.predict_proba(features)
         blend = self.evidence.blend(head_proba, embeddings, matches, texts)
         proba = blend.proba
@@ -148,10 +148,11 @@ class SocCoder:
 
     # -- one save/load pair
     def save(self, directory: str | Path) -> Path:
-        arrays = {**self.head.to_arrays(), "index_embeddings": self.neighbours.embeddings.astype(np.float16)}
+        arrays = {**self.head.to_arrays(), "index_embeddings": self.neighbours.embeddings.astype(np.float16),
+                  **self.encoder.to_arrays()}
         documents = {
             "config": {
-                "encoder": self.encoder.name,
+                "encoder": self.encoder.to_config(),
                 "head": self.head.params(),
                 "auto_code_threshold": self.auto_code_threshold,
                 "evidence_weights": self.evidence.weights.to_dict(),
@@ -159,17 +160,22 @@ class SocCoder:
             },
             "index_entries": self.neighbours.entries,
             "unit_group_titles": self.unit_group_titles,
+            **self.encoder.to_documents(),
         }
         return write_model_dir(Path(directory), arrays, documents, self.metadata)
 
     @classmethod
     def load(cls, directory: str | Path, encoder: TextEncoder | None = None) -> "SocCoder":
-        """Load a saved model; pass `encoder` to reuse one already in memory."""
+        """Load a saved model; pass `encoder` to reuse a sentence-transformers encoder already in memory (a fast
+        model always uses the static encoder saved inside it)."""
         arrays, documents, manifest = read_model_dir(Path(directory))
         config = documents["config"]
         metadata = {k: v for k, v in manifest.items() if k not in ("files", "format_version")}
+        saved_encoder = encoder_from_saved(config["encoder"], arrays, documents)
+        if encoder is not None and isinstance(saved_encoder, TextEncoder):
+            saved_encoder = encoder
         return cls(
-            encoder=encoder or TextEncoder(config["encoder"]),
+            encoder=saved_encoder,
             head=SoftmaxHead.from_arrays(arrays, config["head"]),
             neighbours=IndexNeighbours(arrays["index_embeddings"].astype(np.float32), documents["index_entries"]),
             unit_group_titles=documents["unit_group_titles"],

@@ -19,8 +19,9 @@ def artifacts_dir() -> Path:
     return Path(user_data_dir("soc-coder")) / "artifacts"
 
 
-def default_model_dir() -> Path:
-    return artifacts_dir() / "models" / "default"
+def default_model_dir(fast: bool = False) -> Path:
+    """Where `soc-coder code` looks for (and trains) the default model, or with fast=True the fast one."""
+    return artifacts_dir() / "models" / ("fast" if fast else "default")
 
 
 def default_tracking_uri() -> str:

@@ -48,6 +48,8 @@ def fetch_data_command(
 
 ModelSource = Annotated[Optional[str], typer.Option(
     "--model", help="Model directory or registry URI such as models:/soc-coder@production (default: artifacts/models/default).")]
+Fast = Annotated[bool, typer.Option("--fast", help="Fast mode: a static encoder distilled from MiniLM (thousands of answers a second; "
+                                    "artifacts/models/fast unless --model says otherwise).")]
 
 
 @app.command()
@@ -55,7 +57,8 @@ def train(
     data_dir: DataDir = None,
     index_file: IndexFile = None,
     volume1_file: Volume1File = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Model directory (default: artifacts/models/default).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Model directory (default: artifacts/models/default, with --fast artifacts/models/fast).")] = None,
+    fast: Fast = False,
     encoder: Annotated[str, typer.Option(help="sentence-transformers model name or path.")] = "sentence-transformers/all-MiniLM-L6-v2",
     c: Annotated[float, typer.Option("--C", help="Inverse regularisation strength of the head.")] = 20.0,
     seed: Annotated[int, typer.Option(help="Seed for the hold-out split and the head.")] = 0,
@@ -78,7 +81,10 @@ def train(
     from training.train import TrainingConfig
 
     columns = ExtraColumns(AnswerColumns(id_column, title_column, description_column, industry_column), gold_column)
-    trained = _train(data_dir, index_file, volume1_file, output, TrainingConfig(encoder=encoder, C=c, seed=seed), tracking_uri, register,
+    from model import paths
+
+    output = output or paths.default_model_dir(fast)
+    trained = _train(data_dir, index_file, volume1_file, output, TrainingConfig(encoder=encoder, C=c, seed=seed, fast=fast), tracking_uri, register,
                      extra_file=extra, extra_columns=columns, extra_weight=extra_weight, benchmark_files=benchmark or (), replaces=replaces)
     metrics = trained.metrics
     typer.echo(f"model saved to {trained.model_dir}")
@@ -120,6 +126,7 @@ def code(
     input: Annotated[Path, typer.Argument(help="Answers file: .csv, .xlsx or .parquet.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Coded file to write (.csv, .xlsx or .parquet).")],
     model: ModelSource = None,
+    fast: Fast = False,
     id_column: IdColumn = "id",
     title_column: TitleColumn = "job_title",
     description_column: DescriptionColumn = "job_description",
@@ -143,12 +150,7 @@ def code(
         open_answers(input, columns)  # fail on an unreadable file before loading (or training) a model
     except AnswerFileError as error:
         _fail(str(error))
-    model_dir = model or paths.default_model_dir()
-    if model is None and not (model_dir / "manifest.json").exists():
-        from training.train import TrainingConfig
-
-        typer.echo(f"No model at {model_dir}: training the default model first (a few minutes, once).", err=True)
-        _train(data_dir, index_file, volume1_file, model_dir, TrainingConfig())
+    model_dir = model or _default_model(fast, data_dir, index_file, volume1_file)
     coder, model_id = _load_coder(model_dir)
     options = BatchOptions(chunk_rows=chunk_rows, cache_size=cache_size, resume=resume)
     try:
@@ -160,6 +162,19 @@ def code(
                     fg=typer.colors.YELLOW, err=True)
         raise typer.Exit(code=130)
     _report(summary)
+
+
+def _default_model(fast, data_dir, index_file, volume1_file) -> Path:
+    """The default (or fast) model's directory, trained first when there is none."""
+    from model import paths
+    from training.train import TrainingConfig
+
+    model_dir = paths.default_model_dir(fast)
+    if not (model_dir / "manifest.json").exists():
+        which = "fast" if fast else "default"
+        typer.echo(f"No model at {model_dir}: training the {which} model first (a few minutes, once).", err=True)
+        _train(data_dir, index_file, volume1_file, model_dir, TrainingConfig(fast=fast))
+    return model_dir
 
 
 def _load_coder(source):
@@ -233,6 +248,7 @@ def evaluate(
     benchmarks: Annotated[list[Path], typer.Argument(help="Benchmark file(s): .csv, .xlsx or .parquet with gold codes.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for report.md, evaluation.json and the plots.")],
     model: ModelSource = None,
+    fast: Annotated[bool, typer.Option("--fast", help="Evaluate the fast model (artifacts/models/fast unless --model), side by side with the default model.")] = False,
     peers: Annotated[str, typer.Option(help="Comma-separated peers to run alongside: exact, tfidf, socmapper; 'none' for none.")] = "exact,tfidf,socmapper",
     id_column: IdColumn = "id",
     title_column: TitleColumn = "job_title",
@@ -265,7 +281,7 @@ def evaluate(
     try:
         report, evaluation, logged = run_evaluation(
             benchmarks, output, model_dir, columns, chosen, data_dir, index_file, volume1_file, n_resamples=bootstrap,
-            tracking_uri=tracking_uri, log_to_mlflow=log_mlflow, command="soc-coder " + " ".join(sys.argv[1:]), progress=True)
+            tracking_uri=tracking_uri, log_to_mlflow=log_mlflow, command="soc-coder " + " ".join(sys.argv[1:]), progress=True, fast=fast)
     except (BenchmarkError, ModelArtifactError, FileNotFoundError) as error:
         _fail(str(error))
     from evaluation.report import summary_table

@@ -112,7 +112,7 @@ def train_model(
     benchmarks = [read_benchmark(path, benchmark_columns or BenchmarkColumns()) for path in benchmark_files]
     if extra and benchmarks:
         _warn_of_benchmark_rows(extra, benchmarks)
-    model_dir = Path(output_dir) if output_dir else paths.default_model_dir()
+    model_dir = Path(output_dir) if output_dir else paths.default_model_dir(config.fast)
     use_tracking_store(tracking_uri)
     previous = replaced_model(replaces, model_dir)
     changes = changes_since(previous[1], previous[0], index) if previous else None

@@ -11,7 +11,7 @@ import pandas as pd
 from sklearn.model_selection import GroupShuffleSplit
 
 from model.coder import SocCoder
-from model.encoder import DEFAULT_ENCODER, TextEncoder
+from model.encoder import DEFAULT_ENCODER, Encoder, TextEncoder
 from model.features import embed_answers
 from model.head import SoftmaxHead
 from model.neighbours import IndexNeighbours
@@ -34,6 +34,8 @@ class TrainingConfig:
     holdout_fraction: float = 0.1
     target_agreement: float = 0.97
     seed: int = 0
+    fast: bool = False  # fast mode: a static encoder distilled from `encoder` (training.distill)
+    static_l2: float = 1e-4  # fast mode: how strongly token vectors keep to their distilled values
 
 
 @dataclass
@@ -48,7 +50,19 @@ def new_head(config: TrainingConfig) -> SoftmaxHead:
     return SoftmaxHead(C=config.C, epochs=config.epochs, learning_rate=config.learning_rate, random_state=config.seed)
 
 
-def example_features(encoder: TextEncoder, examples: pd.DataFrame, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def training_encoder(config: TrainingConfig, examples: pd.DataFrame, encoder: TextEncoder | None = None,
+                     progress: bool = False) -> Encoder:
+    """The encoder the model is trained with: `encoder` (or config.encoder loaded), or in fast mode a static
+    encoder learned from it on the training texts (training.distill)."""
+    from .distill import build_static_encoder
+
+    base = encoder or TextEncoder(config.encoder)
+    if not config.fast:
+        return base
+    return build_static_encoder(base, examples["title"].tolist() + examples["text"].tolist(), config.static_l2, progress)
+
+
+def example_features(encoder: Encoder, examples: pd.DataFrame, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(head features, whole-text embeddings) of training examples, exactly as answers are embedded at run time."""
     return embed_answers(encoder, examples["title"].tolist(), examples["text"].tolist(), progress)
 
@@ -104,9 +118,9 @@ def fit_coder(
     `extra`: more examples in the same frame shape (training.extra), with a `weight` column; never held out.
     """
     started = time.perf_counter()
-    encoder = encoder or TextEncoder(config.encoder)
     examples, weights = with_extra_examples(training_examples(index.entries, volume1.unit_groups), extra)
-    log.info("embedding %d training examples with %s", len(examples), config.encoder)
+    encoder = training_encoder(config, examples, encoder, progress)
+    log.info("embedding %d training examples with %s", len(examples), encoder.name)
     X, text_vectors = example_features(encoder, examples, progress)
     y = examples["label"].to_numpy(dtype=str)
     embedded = time.perf_counter()
@@ -148,7 +162,8 @@ def fit_coder(
 
     metadata = {
         "soc_coder_model": "embedding + softmax head",
-        "encoder": config.encoder,
+        "encoder": encoder.name,
+        "fast": config.fast,
         "training_config": asdict(config),
         "coding_index_version": index.version,
         "coding_index_file": index.path.name,
