@@ -186,7 +186,8 @@ def with_row_index(frame) -> tuple[object, int]:
 def local_session(master: str | None = None, app_name: str = "soc-coder", conf: dict | None = None):
     """The active SparkSession (as spark-submit starts it), else a new one on `master` (default local[*]).
 
-    For a local master the Python workers run this interpreter, so they import this soc-coder.
+    Started here for a local master, the Python workers run this interpreter (unless PYSPARK_PYTHON says
+    otherwise), so they import this soc-coder.
     """
     from pyspark.sql import SparkSession
 
@@ -195,7 +196,8 @@ def local_session(master: str | None = None, app_name: str = "soc-coder", conf: 
         builder = builder.master(master)
     for key, value in (conf or {}).items():
         builder = builder.config(key, value)
-    if (master or "local").startswith("local"):
+    launched_by_spark_submit = "PYSPARK_GATEWAY_PORT" in os.environ  # its settings (spark.pyspark.python) then apply
+    if not launched_by_spark_submit and (master or "local").startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return builder.getOrCreate()
 
