@@ -13,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 pytest.importorskip("pyspark")
+if shutil.which("java") is None:
+    pytest.skip("Spark needs Java 17: no java on PATH", allow_module_level=True)
 
 from model.artifact import ModelArtifactError, model_fingerprint  # noqa: E402
 from model.results import RESULT_COLUMNS  # noqa: E402
