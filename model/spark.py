@@ -141,7 +141,9 @@ def read_spark_answers(spark, input_path: str | Path, columns: AnswerColumns = A
                 encoding = detect_encoding(local)
                 if encoding != "utf-8-sig":
                     notes.append(f"{local.name} is not UTF-8: read as {ENCODING_NAMES[encoding]}")
-                reader = reader.option("encoding", {"utf-8-sig": "UTF-8", "cp1252": "windows-1252"}.get(encoding, encoding))
+                if encoding == "cp1252":  # Spark 4 reads charsets beyond ISO-8859-1, UTF-8/16/32 only with this flag
+                    spark.conf.set("spark.sql.legacy.javaCharsets", "true")
+                reader = reader.option("encoding", {"utf-8-sig": "UTF-8", "cp1252": "windows-1252", "latin-1": "ISO-8859-1"}.get(encoding, encoding))
             frame = reader.csv(path).na.fill("")  # an empty cell is "", as the single-machine reader gives it
         elif kind == "parquet":
             frame = spark.read.parquet(path)
