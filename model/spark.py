@@ -121,8 +121,8 @@ def code_spark_files(spark, input_path: str | Path, output_path: str | Path, mod
 def read_spark_answers(spark, input_path: str | Path, columns: AnswerColumns = AnswerColumns(), input_format: str | None = None):
     """(DataFrame, notes) of an answers file or directory: CSV (every column text) or Parquet; columns checked.
 
-    CSV is read with a header, every cell text ("" when empty), quoted fields may span lines (so a file is one read task, not split) and a
-    ragged row fails the job (FAILFAST) rather than being coded half-empty. A single local CSV file that is not
+    CSV is read with a header, every cell as text ("" when empty); quoted fields may span lines (so a file is one
+    read task, not split) and a ragged row fails the job (FAILFAST) rather than being coded half-empty. A single local CSV file that is not
     UTF-8 is read in the encoding model.tables.detect_encoding finds, as the single-machine path reads it.
     """
     from pyspark.errors import AnalysisException
