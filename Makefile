@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 $(BIN)/.installed: pyproject.toml scripts/install_socmapper.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	PYTHON=$(BIN)/python bash scripts/install_socmapper.sh   # the SOCMapper peer of `soc-coder evaluate`
 	touch $@
 

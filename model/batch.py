@@ -289,13 +289,39 @@ def _code_chunk(coder, chunk: Chunk, columns: AnswerColumns, options: BatchOptio
     row_ids = frame[columns.id].tolist()
     id_hashes = _IdRegister.hash_ids([str(i) for i in row_ids])
     problems += _id_problems(row_ids, id_hashes, rows, columns.id, ids)
-    keys = _answer_keys(frame, columns, options.max_answer_chars, rows, row_ids, problems)
+    keys = answer_keys(frame, columns, options.max_answer_chars, rows, row_ids, problems)
+    coded = code_answer_keys(coder, keys, cache)
+    summary.cache_hits += coded.cache_hits
+    summary.coded_answers += coded.coded_answers
+    result_rows = coded.rows
+    summary.statuses.update(row[RESULT_COLUMNS.index("status")] for row in result_rows)
+    problems.sort(key=lambda p: p.row)
+    summary.problem_counts.update(p.kind for p in problems)
+    _keep_examples(summary, problems)
+    return with_results(frame, result_rows), id_hashes, problems
+
+
+@dataclass
+class CodedKeys:
+    """Result rows for a list of answer keys: `rows[i]` holds the RESULT_COLUMNS values of `keys[i]`."""
+
+    rows: list[tuple]
+    coded_answers: int  # distinct keys sent to the model
+    cache_hits: int  # keys answered from the cache
+
+
+def code_answer_keys(coder, keys: list[tuple], cache: AnswerCache) -> CodedKeys:
+    """RESULT_COLUMNS values for each answer key, each distinct key coded once (or taken from `cache`).
+
+    The one place where answers become result rows, shared by `code_file` and the Spark path (model.spark),
+    so both give the same columns and values for the same answers.
+    """
     results: dict[tuple, tuple] = {}
     for key in dict.fromkeys(keys):
         row = cache.get(key)
         if row is not None:
             results[key] = row
-    summary.cache_hits += sum(1 for key in keys if key in results)
+    cache_hits = sum(1 for key in keys if key in results)
     todo = [key for key in dict.fromkeys(keys) if key not in results]
     for start in range(0, len(todo), CODING_BATCH):
         batch = todo[start : start + CODING_BATCH]
@@ -304,17 +330,11 @@ def _code_chunk(coder, chunk: Chunk, columns: AnswerColumns, options: BatchOptio
             row = tuple(result.as_row()[c] for c in RESULT_COLUMNS)
             results[key] = row
             cache.put(key, row)
-    summary.coded_answers += len(todo)
-    result_rows = [results[key] for key in keys]
-    summary.statuses.update(row[RESULT_COLUMNS.index("status")] for row in result_rows)
-    problems.sort(key=lambda p: p.row)
-    summary.problem_counts.update(p.kind for p in problems)
-    _keep_examples(summary, problems)
-    return with_results(frame, result_rows), id_hashes, problems
+    return CodedKeys([results[key] for key in keys], len(todo), cache_hits)
 
 
-def _answer_keys(frame: pd.DataFrame, columns: AnswerColumns, limit: int, rows: np.ndarray, row_ids: list,
-                 problems: list[Problem]) -> list[tuple]:
+def answer_keys(frame: pd.DataFrame, columns: AnswerColumns, limit: int, rows: np.ndarray, row_ids: list,
+                problems: list[Problem]) -> list[tuple]:
     """Each row's answer as the coder will see it: cleaned fields, cut to `limit` characters (a Problem when cut)."""
     fields = []
     for name, column in columns.answer_columns().items():

@@ -138,13 +138,27 @@ def code(
     data_dir: DataDir = None,
     index_file: IndexFile = None,
     volume1_file: Volume1File = None,
+    engine: Annotated[str, typer.Option(help="local: this process, streamed in chunks; spark: a Spark job writing a Parquet "
+                                             "directory with row_index (see docs/spark.md).")] = "local",
+    spark_master: Annotated[Optional[str], typer.Option(help="--engine spark: the Spark master (default: spark-submit's, else local[*]).")] = None,
+    ship_model: Annotated[bool, typer.Option("--ship-model", help="--engine spark: send the model directory to the executors (SparkContext.addFile).")] = False,
+    partition_rows: Annotated[int, typer.Option(min=1, help="--engine spark: rows per coding task and output part.")] = 100_000,
+    input_format: Annotated[Optional[str], typer.Option(help="--engine spark: csv or parquet (default: from the file names).")] = None,
 ) -> None:
     """Code every row of an answers file; writes the input columns plus the SOC 2020 result columns."""
-    from model import AnswerColumns, AnswerFileError, paths
+    from model import AnswerColumns, AnswerFileError
     from model.batch import BatchError, BatchOptions, code_file
     from model.tables import check_output_path, open_answers
 
     columns = AnswerColumns(id_column, title_column, description_column, industry_column)
+    if engine not in ("local", "spark"):
+        _fail(f"--engine {engine}: use local or spark")
+    if engine == "spark":
+        if resume or problems:
+            _fail("--engine spark: --resume and --problems belong to the local engine (Spark reruns failed tasks itself)")
+        spark_model = _model_dir(model) if model else _default_model(fast, data_dir, index_file, volume1_file)
+        _code_spark(input, output, spark_model, columns, spark_master, ship_model, partition_rows, input_format, cache_size)
+        return
     try:
         check_output_path(output)
         open_answers(input, columns)  # fail on an unreadable file before loading (or training) a model
@@ -175,6 +189,37 @@ def _default_model(fast, data_dir, index_file, volume1_file) -> Path:
         typer.echo(f"No model at {model_dir}: training the {which} model first (a few minutes, once).", err=True)
         _train(data_dir, index_file, volume1_file, model_dir, TrainingConfig(fast=fast))
     return model_dir
+
+
+def _code_spark(input, output, model_dir, columns, master, ship_model, partition_rows, input_format, cache_size) -> None:
+    """`code --engine spark`: model.spark.code_spark_files in the active (spark-submit's) or a new local session."""
+    from model import AnswerFileError
+    from model.artifact import ModelArtifactError
+
+    from model.spark import code_spark_files, local_session, spark_job_error
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        _fail("--engine spark needs pyspark: pip install 'soc-coder[spark]'")
+    _load(model_dir)  # a damaged model fails here, named, not in every executor
+    spark = local_session(master)
+    spark.sparkContext.setLogLevel("FATAL")
+    try:
+        summary = code_spark_files(spark, input, output, model_dir, columns, input_format=input_format, partition_rows=partition_rows,
+                                   ship_model=ship_model, cache_size=cache_size)
+    except (AnswerFileError, ModelArtifactError) as error:
+        _fail(str(error))
+    except Exception as error:  # a failed Spark job: its Python or Java error, in one line when it is ours
+        message = spark_job_error(error)
+        if message is None:
+            raise
+        _fail(message)
+    statuses = ", ".join(f"{n} {status}" for status, n in sorted(summary.statuses.items())) or "the input has no rows"
+    typer.echo(f"coded {summary.rows} rows to {summary.output} ({summary.partitions} part(s), in row_index order) in "
+               f"{summary.seconds:.0f} s: {statuses}", err=True)
+    for note in summary.notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 def _load_coder(source):
