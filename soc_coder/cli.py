@@ -133,7 +133,7 @@ def code(
     volume1_file: Volume1File = None,
 ) -> None:
     """Code every row of an answers file; writes the input columns plus the SOC 2020 result columns."""
-    from model import AnswerColumns, AnswerFileError, paths
+    from model import AnswerColumns, AnswerFileError
     from model.batch import BatchError, BatchOptions, code_file
     from model.tables import check_output_path, open_answers
 
@@ -143,13 +143,7 @@ def code(
         open_answers(input, columns)  # fail on an unreadable file before loading (or training) a model
     except AnswerFileError as error:
         _fail(str(error))
-    model_dir = model or paths.default_model_dir()
-    if model is None and not (model_dir / "manifest.json").exists():
-        from training.train import TrainingConfig
-
-        typer.echo(f"No model at {model_dir}: training the default model first (a few minutes, once).", err=True)
-        _train(data_dir, index_file, volume1_file, model_dir, TrainingConfig())
-    coder, model_id = _load_coder(model_dir)
+    coder, model_id = _load_coder(_model_or_default(model, data_dir, index_file, volume1_file))
     options = BatchOptions(chunk_rows=chunk_rows, cache_size=cache_size, resume=resume)
     try:
         summary = code_file(coder, input, output, columns, options, model_id=model_id, problems_path=problems, progress=True)
@@ -160,6 +154,19 @@ def code(
                     fg=typer.colors.YELLOW, err=True)
         raise typer.Exit(code=130)
     _report(summary)
+
+
+def _model_or_default(model, data_dir, index_file, volume1_file):
+    """The model given (a directory or registry URI), else the default model, trained first when there is none."""
+    from model import paths
+
+    model_dir = model or paths.default_model_dir()
+    if model is None and not (model_dir / "manifest.json").exists():
+        from training.train import TrainingConfig
+
+        typer.echo(f"No model at {model_dir}: training the default model first (a few minutes, once).", err=True)
+        _train(data_dir, index_file, volume1_file, model_dir, TrainingConfig())
+    return model_dir
 
 
 def _load_coder(source):
@@ -218,6 +225,72 @@ def _load(source):
         _fail(f"cannot load {source} from the mlflow registry: {error.message}")
     except (KeyError, TypeError, ValueError) as error:  # files that match their checksums but are not what a model holds
         _fail(f"{source} is not a usable soc-coder model ({type(error).__name__}: {error}); retrain it with `soc-coder train`")
+
+
+def _classification(model):
+    """The classification saved with a model (only its document is read), or a clear error."""
+    from model import paths
+    from model.artifact import ModelArtifactError
+    from model.classification import Classification, ClassificationError
+
+    model_dir = _model_dir(model) or paths.default_model_dir()
+    try:
+        return Classification.from_model_dir(model_dir)
+    except (ModelArtifactError, ClassificationError) as error:
+        _fail(str(error))
+    except (KeyError, TypeError, ValueError) as error:
+        _fail(f"{model_dir}: its classification document is not usable ({type(error).__name__}: {error}); retrain it with `soc-coder train`")
+
+
+def _print_json(data) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+JsonOutput = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Job title or task words, e.g. \"maths teacher\" or \"repairs boilers\".")],
+    limit: Annotated[int, typer.Option(min=1, max=100, help="How many unit groups and how many index entries to show.")] = 10,
+    model: ModelSource = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """Find SOC 2020 unit groups and coding-index entries by job title or task words."""
+    found = _classification(model).search(query, limit)
+    if as_json:
+        _print_json(found)
+    else:
+        from rich.console import Console
+
+        from .render import print_search
+
+        print_search(found, Console())
+
+
+@app.command()
+def describe(
+    code: Annotated[str, typer.Argument(help="A unit group (e.g. 2313), or a major, sub-major or minor group (2, 23, 231).")],
+    model: ModelSource = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """A group's place in the hierarchy, description, tasks, related titles, sub-unit groups and SOC 2010 / ISCO-08 links."""
+    from model.classification import UnknownCodeError
+
+    try:
+        group = _classification(model).describe(code)
+    except UnknownCodeError as error:
+        _fail(str(error))
+    if as_json:
+        _print_json(group)
+    else:
+        from rich.console import Console
+
+        from .render import print_description
+
+        print_description(group, Console())
 
 
 @app.command("write-example")
