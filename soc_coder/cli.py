@@ -293,6 +293,28 @@ def describe(
         print_description(group, Console())
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    model: ModelSource = None,
+    data_dir: DataDir = None,
+    index_file: IndexFile = None,
+    volume1_file: Volume1File = None,
+) -> None:
+    """Serve the coder over HTTP: the API under /v1 (docs at /docs) and the clerical coders' page at /."""
+    import uvicorn
+
+    from .serve import create_app
+
+    coder, model_id = _load_coder(_model_or_default(model, data_dir, index_file, volume1_file))
+    if coder.classification is None:
+        typer.secho("note: this model has no classification document: /v1/search and /v1/unit-groups answer 503 "
+                    "until it is retrained with `soc-coder train`", fg=typer.colors.YELLOW, err=True)
+    typer.echo(f"serving on http://{host}:{port}/ (API docs at /docs)", err=True)
+    uvicorn.run(create_app(coder, model_id), host=host, port=port, log_level="warning")
+
+
 @app.command("write-example")
 def write_example_command(path: Annotated[Path, typer.Argument(help="Where to write the example answers (.csv).")] = Path("example/answers.csv")) -> None:
     """Write a small example answers file (invented answers) to try `soc-coder code` on."""
