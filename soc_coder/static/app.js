@@ -430,7 +430,7 @@ $("csv-file").addEventListener("change", async (event) => {
     $("file-info").textContent = error.message;
   }
 });
-window.addEventListener("beforeunload", (event) => { if (state.unsaved) event.preventDefault(); });
+window.addEventListener("beforeunload", (event) => { if (state.unsaved) { event.preventDefault(); event.returnValue = ""; } });
 api("/health").then((health) => {
   const m = health.model;
   $("model-info").textContent = `model: coding index v${m.coding_index_version}, Volume 1 of ${m.volume1_version}` +
