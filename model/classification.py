@@ -39,6 +39,7 @@ MATCH_KINDS = ("exact title", "title prefix", "every word", "similar")
 _FUZZY_SIMILARITY = 0.3  # least character n-gram cosine for a text holding not every word of the query
 _STOP_WORDS = {"a", "an", "and", "the", "of", "in", "for", "to", "at", "on", "with", "or", "&"}
 _MATCHES_PER_GROUP = 3
+_MAX_RANKED = 5_000  # texts looked through for the hits: plenty for MAX_LIMIT groups with their matches
 MAX_LIMIT = 100
 
 
@@ -152,8 +153,8 @@ class Classification:
         tier[fuzzy & (similarity < _FUZZY_SIMILARITY)] = len(MATCH_KINDS)
         candidates = np.flatnonzero(tier < len(MATCH_KINDS))
         # best rank first; then closest; then the shorter text (a bare title before a longer one)
-        lengths = np.array([len(index.texts.texts[i]) for i in candidates])
-        order = candidates[np.lexsort((lengths, -similarity[candidates], tier[candidates]))]
+        order = candidates[np.lexsort((index.lengths[candidates], -similarity[candidates], tier[candidates]))]
+        order = order[:_MAX_RANKED]
         found["unit_groups"] = self._unit_group_hits(order, tier, similarity, index.texts, limit)
         found["index_entries"] = self._entry_hits(order, tier, similarity, index.texts, limit)
         return found
@@ -236,6 +237,7 @@ class _SearchIndex:
 
         self.texts = texts
         n = len(texts.texts)
+        self.lengths = np.array([len(t) for t in texts.texts], dtype=np.int64)
         is_title = np.array([f in TITLE_FIELDS for f in texts.fields], dtype=bool)
         keys = [title_key(t) for t in texts.texts]
         self._exact: dict[str, list[int]] = {}
