@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from model.classification import LEVEL_NAMES
 
 
+class _Table(Table):
+    """A table whose cells are shown as written: "[add: mathematics]" is index text, not rich markup."""
+
+    def add_row(self, *cells: str) -> None:
+        super().add_row(*(escape(str(cell)) for cell in cells))
+
+
 def _table(*columns: str) -> Table:
-    table = Table(show_lines=False, expand=False)
+    table = _Table(show_lines=False, expand=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     return table
 
 
 def _print_table(console: Console, heading: str, table: Table) -> None:
-    console.print(f"\n[bold]{heading}[/bold]", highlight=False)
+    console.print(f"\n[bold]{escape(heading)}[/bold]", highlight=False)
     console.print(table)
 
 
@@ -43,18 +51,19 @@ def _links(links: list[dict]) -> Table:
 
 
 def print_description(group: dict, console: Console) -> None:
-    console.print(f"[bold]{group['code']}  {group['title']}[/bold] ({LEVEL_NAMES.get(group['level'], group['level'])})", highlight=False)
+    console.print(f"[bold]{escape(group['code'])}  {escape(group['title'])}[/bold] ({LEVEL_NAMES.get(group['level'], group['level'])})",
+                  highlight=False)
     if group["hierarchy"]:
-        console.print("  " + " > ".join(f"{g['code']} {g['title']}" for g in group["hierarchy"]), highlight=False)
+        console.print("  " + " > ".join(f"{g['code']} {g['title']}" for g in group["hierarchy"]), markup=False, highlight=False)
     for heading, key in (("Description", "description"), ("Typical entry routes and qualifications", "entry_routes")):
         if group.get(key):
             console.print(f"\n[bold]{heading}[/bold]")
-            console.print(group[key], highlight=False)
+            console.print(group[key], markup=False, highlight=False)
     for heading, key in (("Tasks", "tasks"), ("Related job titles", "related_titles")):
         if group.get(key):
             console.print(f"\n[bold]{heading}[/bold]")
             for item in group[key]:
-                console.print(f"  - {item}", highlight=False)
+                console.print(f"  - {item}", markup=False, highlight=False)
     if group["level"] != "unit":
         children = _table("code", "level", "title")
         for child in group.get("groups", []):

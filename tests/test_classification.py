@@ -165,6 +165,8 @@ def test_cli_search_prints_tables_or_json(tiny_model_dir):
     assert found["unit_groups"][0]["code"] == "5434"
     assert found["index_entries"][0]["title"] == "Sous chef" and found["index_entries"][0]["match"] == "exact title"
     assert len(found["index_entries"]) == 2
+    qualified = runner.invoke(app, ["search", "finisher", "--model", str(tiny_model_dir), "--limit", "1"], env={"COLUMNS": "200"})
+    assert "[ind: bookbinding]" in qualified.output  # index text, not taken for rich markup
 
 
 def test_cli_describe_prints_the_group_or_json(tiny_model_dir):
