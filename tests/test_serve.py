@@ -2,10 +2,13 @@
 
 import json
 import threading
+from urllib.parse import quote
 
 import httpx2
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from model.results import CodingResult
 from soc_coder.serve import MAX_BATCH, MAX_BODY_BYTES, MAX_FIELD_CHARS, create_app
@@ -103,6 +106,32 @@ def test_odd_answers_are_coded_or_called_uncodable(client, answer):
     response = client.post("/v1/code", json=answer)
     assert response.status_code == 200
     assert response.json()["status"] in ("coded", "referred", "uncodable", "not_in_employment")
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=3), max_leaves=8)
+answer_like = st.fixed_dictionaries({}, optional={"id": json_values, "job_title": json_values, "job_description": json_values,
+                                                  "industry": json_values})
+bodies = json_values | answer_like | st.fixed_dictionaries({"answers": st.lists(answer_like | json_values, max_size=3)})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(body=bodies)
+def test_any_json_body_is_coded_or_a_422(client, body):
+    response = client.post("/v1/code", json=body)
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 200:
+        results = response.json()["results"] if isinstance(body, dict) and "answers" in body else [response.json()]
+        assert all(r["status"] in ("coded", "referred", "uncodable", "not_in_employment") for r in results)
+    else:
+        assert response.json()["detail"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(query=st.text(max_size=60), code=st.text(max_size=12))
+def test_any_search_or_code_is_answered_or_refused_as_4xx(client, query, code):
+    assert client.get("/v1/search", params={"q": query}).status_code in (200, 422)
+    assert client.get(f"/v1/unit-groups/{quote(code, safe='')}").status_code in (200, 404, 422)
 
 
 def test_search_and_unit_groups(client, tiny_coder):
