@@ -75,6 +75,29 @@ def read_model_dir(directory: Path) -> tuple[dict[str, np.ndarray], dict[str, ob
     return arrays, documents, manifest
 
 
+def read_document(directory: Path, name: str) -> object | None:
+    """One JSON document of a model directory, checked against the manifest, without reading the arrays;
+    None when the model has no such document (it was trained before the document existed)."""
+    directory = Path(directory)
+    manifest_path = directory / MANIFEST
+    if not manifest_path.is_file():
+        raise ModelArtifactError(f"{directory} is not a soc-coder model: no {MANIFEST} (train one with `soc-coder train`)")
+    manifest = _json(manifest_path, directory)
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict):
+        raise ModelArtifactError(f"{directory}: {MANIFEST} is not a soc-coder manifest (no list of files)")
+    file_name = f"{name}.json"
+    if file_name not in files:
+        return None
+    path = directory / file_name
+    if not path.is_file():
+        raise ModelArtifactError(f"{directory}: {file_name} is missing")
+    actual = sha256_of(path)
+    if actual != files[file_name]:
+        raise ModelArtifactError(f"{directory}: {file_name} has sha256 {actual}, the manifest says {files[file_name]}")
+    return _json(path, directory)
+
+
 def _json(path: Path, directory: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))

@@ -11,6 +11,7 @@ from tqdm.auto import tqdm
 
 from .artifact import read_model_dir, write_model_dir
 from .calibration import ConfidenceCalibrator, confidence_features
+from .classification import DOCUMENT as CLASSIFICATION_DOCUMENT, Classification
 from .encoder import Encoder, TextEncoder, encoder_from_saved
 from .features import embed_answers
 from .head import SoftmaxHead
@@ -60,6 +61,7 @@ class SocCoder:
         metadata: Mapping | None = None,
         evidence_weights: EvidenceWeights = EvidenceWeights(),
         calibrator: ConfidenceCalibrator | None = None,
+        classification: Classification | None = None,
     ):
         self.encoder = encoder
         self.head = head
@@ -69,6 +71,7 @@ class SocCoder:
         self.metadata = dict(metadata or {})
         self.evidence = IndexEvidence(neighbours, head.classes_, evidence_weights)
         self.calibrator = calibrator or ConfidenceCalibrator()
+        self.classification = classification  # SOC 2020 for search and describe; None in models trained before it
         self._title_lookup: TitleLookup | None = None
 
     @property
@@ -162,6 +165,8 @@ class SocCoder:
             "unit_group_titles": self.unit_group_titles,
             **self.encoder.to_documents(),
         }
+        if self.classification is not None:
+            documents[CLASSIFICATION_DOCUMENT] = self.classification.to_document()
         return write_model_dir(Path(directory), arrays, documents, self.metadata)
 
     @classmethod
@@ -183,6 +188,7 @@ class SocCoder:
             metadata=metadata,
             evidence_weights=EvidenceWeights(**config.get("evidence_weights", {})),
             calibrator=ConfidenceCalibrator.from_dict(config.get("calibrator")),
+            classification=Classification(documents[CLASSIFICATION_DOCUMENT]) if CLASSIFICATION_DOCUMENT in documents else None,
         )
 
 

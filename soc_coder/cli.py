@@ -280,6 +280,95 @@ def _load(source):
         _fail(f"{source} is not a usable soc-coder model ({type(error).__name__}: {error}); retrain it with `soc-coder train`")
 
 
+def _classification(model):
+    """The classification saved with a model (only its document is read), or a clear error."""
+    from model import paths
+    from model.artifact import ModelArtifactError
+    from model.classification import Classification, ClassificationError
+
+    model_dir = _model_dir(model) or paths.default_model_dir()
+    try:
+        return Classification.from_model_dir(model_dir)
+    except (ModelArtifactError, ClassificationError) as error:
+        _fail(str(error))
+    except (KeyError, TypeError, ValueError) as error:
+        _fail(f"{model_dir}: its classification document is not usable ({type(error).__name__}: {error}); retrain it with `soc-coder train`")
+
+
+def _print_json(data) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+JsonOutput = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Job title or task words, e.g. \"maths teacher\" or \"repairs boilers\".")],
+    limit: Annotated[int, typer.Option(min=1, max=100, help="How many unit groups and how many index entries to show.")] = 10,
+    model: ModelSource = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """Find SOC 2020 unit groups and coding-index entries by job title or task words."""
+    found = _classification(model).search(query, limit)
+    if as_json:
+        _print_json(found)
+    else:
+        from rich.console import Console
+
+        from .render import print_search
+
+        print_search(found, Console())
+
+
+@app.command()
+def describe(
+    code: Annotated[str, typer.Argument(help="A unit group (e.g. 2313), or a major, sub-major or minor group (2, 23, 231).")],
+    model: ModelSource = None,
+    as_json: JsonOutput = False,
+) -> None:
+    """A group's place in the hierarchy, description, tasks, related titles, sub-unit groups and SOC 2010 / ISCO-08 links."""
+    from model.classification import UnknownCodeError
+
+    try:
+        group = _classification(model).describe(code)
+    except UnknownCodeError as error:
+        _fail(str(error))
+    if as_json:
+        _print_json(group)
+    else:
+        from rich.console import Console
+
+        from .render import print_description
+
+        print_description(group, Console())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    model: ModelSource = None,
+    fast: Fast = False,
+    data_dir: DataDir = None,
+    index_file: IndexFile = None,
+    volume1_file: Volume1File = None,
+) -> None:
+    """Serve the coder over HTTP: the API under /v1 (docs at /docs) and the clerical coders' page at /."""
+    import uvicorn
+
+    from .serve import create_app
+
+    coder, model_id = _load_coder(model or _default_model(fast, data_dir, index_file, volume1_file))
+    if coder.classification is None:
+        typer.secho("note: this model has no classification document: /v1/search and /v1/unit-groups answer 503 "
+                    "until it is retrained with `soc-coder train`", fg=typer.colors.YELLOW, err=True)
+    typer.echo(f"serving on http://{host}:{port}/ (API docs at /docs)", err=True)
+    uvicorn.run(create_app(coder, model_id), host=host, port=port, log_level="warning")
+
+
 @app.command("write-example")
 def write_example_command(path: Annotated[Path, typer.Argument(help="Where to write the example answers (.csv).")] = Path("example/answers.csv")) -> None:
     """Write a small example answers file (invented answers) to try `soc-coder code` on."""

@@ -312,7 +312,7 @@ def read_volume1(path: str | Path) -> Volume1:
         if len(codes) > 1:
             raise ValueError(f"{path}: sheet {sheet!r} row for {row.title!r} has several codes {codes}")
         (level, code), = codes.items()
-        groups.append({"code": code, "level": level, "title": _text(row.title)})
+        groups.append({"code": code, "level": level, "title": _text(row.title), "description": _text(row.description)})
         if level == "unit":
             units.append({
                 "code": code,
@@ -328,7 +328,7 @@ def read_volume1(path: str | Path) -> Volume1:
     unit_cols = ["code", "title", "description", "entry_routes", "tasks", "related_titles", "major", "sub_major", "minor"]
     return Volume1(
         unit_groups=pd.DataFrame(units, columns=unit_cols),
-        groups=pd.DataFrame(groups, columns=["code", "level", "title"]),
+        groups=pd.DataFrame(groups, columns=["code", "level", "title", "description"]),
         version=_modified_date(path).isoformat(),
         path=path,
         sha256=_sha256(path),

@@ -17,6 +17,7 @@ from model.head import SoftmaxHead
 from model.neighbours import IndexNeighbours
 
 from .calibration import KNOWN_TITLE, UNSEEN_TITLE, fit_calibration, holdout_answers
+from .classification import build_classification
 from .examples import INDEX, strip_list_marker, training_examples
 from .ons_readers import CodingIndex, Volume1, unit_group_titles
 
@@ -174,7 +175,8 @@ def fit_coder(
         "n_training_examples": int(len(examples)),
         "trained_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
     }
-    coder = SocCoder(encoder, head, neighbours, titles, threshold, metadata, calibrator=calibration.calibrator)
+    coder = SocCoder(encoder, head, neighbours, titles, threshold, metadata, calibrator=calibration.calibrator,
+                     classification=build_classification(index, volume1))
     metrics.update(
         auto_code_threshold=threshold,
         embed_seconds=embedded - started,
