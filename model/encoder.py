@@ -94,7 +94,8 @@ class StaticEncoder:
 
     def __init__(self, vectors: np.ndarray, tokenizer_json: dict | str, base_encoder: str = DEFAULT_ENCODER,
                  settings: dict | None = None):
-        self.vectors = np.asarray(vectors, dtype=np.float32)
+        # held at the precision they are saved in (float16), so a loaded model codes exactly as the trained one
+        self.vectors = np.asarray(vectors, dtype=np.float16).astype(np.float32)
         self.tokenizer_json = tokenizer_json
         self.base_encoder = base_encoder
         self.settings = dict(settings or {})

@@ -14,6 +14,7 @@ call and an average, so the model needs neither torch nor transformers to embed.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -28,6 +29,7 @@ from model.encoder import StaticEncoder, TextEncoder
 log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+MAP_RIDGE = 1.0  # regularises the map of distilled vectors into the sentence space
 
 
 def domain_vocabulary(texts: Iterable[str], min_length: int = 3) -> list[str]:
@@ -43,7 +45,9 @@ def distill_static_encoder(base: TextEncoder, vocabulary: list[str]) -> StaticEn
 
     transformer = base.model[0]  # sentence-transformers' Transformer module: the Hugging Face model and tokenizer
     log.info("distilling token vectors from %s with %d domain words", base.name, len(vocabulary))
-    static = distill_from_model(transformer.auto_model, transformer.tokenizer, vocabulary=vocabulary, pca_dims=None,
+    # a copy: distill_from_model rewrites the tokenizer it is given, which would change how `base` reads text
+    tokenizer = copy.deepcopy(transformer.tokenizer)
+    static = distill_from_model(transformer.auto_model, tokenizer, vocabulary=vocabulary, pca_dims=None,
                                 sif_coefficient=None, device="cpu")
     return StaticEncoder(np.asarray(static.embedding, dtype=np.float32), json.loads(static.tokenizer.to_str()), base.name,
                          {"method": "model2vec.distill_from_model", "domain_words": len(vocabulary)})
@@ -94,10 +98,13 @@ def fit_token_vectors(encoder: StaticEncoder, texts: list[str], targets: np.ndar
     targets = np.asarray(targets, dtype=np.float64)
     averaged = bags @ encoder.vectors.astype(np.float64)
     design = np.hstack([averaged, np.ones((len(texts), 1))])
-    mapping, *_ = np.linalg.lstsq(design, targets, rcond=None)
+    # a ridge-regularised least-squares map: with few texts (a small fixture) plain least squares blows up
+    mapping = np.linalg.solve(design.T @ design + MAP_RIDGE * np.eye(design.shape[1]), design.T @ targets)
     prior = encoder.vectors.astype(np.float64) @ mapping[:-1] + mapping[-1]
     system = (bags.T @ bags + l2 * sp.identity(bags.shape[1], format="csr")).tocsr()
     vectors, steps = _preconditioned_cg(system, np.asarray(bags.T @ targets) + l2 * prior, prior, max_iter, tol)
+    if not np.isfinite(vectors).all() or np.abs(vectors).max() > 1e4:
+        raise ValueError(f"fitting the static token vectors diverged (largest value {np.abs(vectors).max():g}); try a larger l2")
     fitted = bags @ vectors
     fitted /= np.linalg.norm(fitted, axis=1, keepdims=True) + 1e-12
     similarity = float((fitted * targets).sum(axis=1).mean())

@@ -1,0 +1,108 @@
+"""Fast mode: the static encoder (training.distill, model.encoder.StaticEncoder) and a fast model trained on the
+fixture workbooks; the real fast model's accuracy is checked in tests/test_real_model.py."""
+
+import json
+
+import numpy as np
+import pytest
+
+from model import SocCoder
+from model.encoder import StaticEncoder, TextEncoder
+from training.distill import domain_vocabulary, token_bags
+
+
+@pytest.fixture(scope="session")
+def tiny_fast_training(ons_fixture_dir, encoder):
+    from training.ons_readers import load_sources
+    from training.train import TrainingConfig, fit_coder
+
+    index, volume1 = load_sources(ons_fixture_dir)
+    return fit_coder(index, volume1, TrainingConfig(holdout_fraction=0.2, fast=True), encoder=encoder)
+
+
+@pytest.fixture(scope="session")
+def tiny_fast_coder(tiny_fast_training):
+    return tiny_fast_training.coder
+
+
+@pytest.fixture(scope="session")
+def tiny_fast_model_dir(tiny_fast_coder, tmp_path_factory):
+    return tiny_fast_coder.save(tmp_path_factory.mktemp("tiny-fast") / "model")
+
+
+def test_domain_vocabulary_lists_words_most_frequent_first_without_short_ones():
+    assert domain_vocabulary(["Head chef; industry: hotel", "Chef de partie", "head of IT"]) == ["head", "chef", "industry", "hotel", "partie"]
+
+
+def test_token_bags_average_each_texts_tokens(tiny_fast_coder):
+    encoder = tiny_fast_coder.encoder
+    bags = token_bags(encoder, ["head chef", "chef", "", "   "])
+    assert np.allclose(np.asarray(bags.sum(axis=1)).ravel(), [1.0, 1.0, 0.0, 0.0])
+    # the bag times the vectors is what the encoder averages, before it normalises
+    averaged = bags[:2] @ encoder.vectors
+    expected = averaged / np.linalg.norm(averaged, axis=1, keepdims=True)
+    assert np.allclose(encoder.encode(["head chef", "chef"]), expected, atol=1e-5)
+
+
+def test_static_encoder_gives_distinct_unit_vectors_and_zero_for_no_token(tiny_fast_coder):
+    encoder = tiny_fast_coder.encoder
+    assert isinstance(encoder, StaticEncoder)
+    vectors = encoder.encode(["nurse", "bus driver", "software developer", "nurse", "", "   "])
+    assert vectors.dtype == np.float32 and vectors.shape == (6, encoder.dimension)
+    assert np.allclose(np.linalg.norm(vectors[:4], axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(vectors[0], vectors[3])
+    # padding tokens once swamped every text into the same vector: different titles must differ
+    similarity = vectors[:3] @ vectors[:3].T
+    assert similarity[0, 1] < 0.9 and similarity[0, 2] < 0.9
+    assert not vectors[4].any() and not vectors[5].any()
+
+
+def test_fitted_token_vectors_follow_the_sentence_encoder_more_closely_than_distilled_ones(tiny_fast_training, encoder):
+    settings = tiny_fast_training.coder.encoder.settings
+    assert settings["fit_texts"] > 100 and settings["domain_words"] > 50
+    texts = ["Head chef in a hotel restaurant", "Software developer; industry: bank", "Nurse on a hospital ward",
+             "Delivery driver for a parcels firm"]
+    fast = tiny_fast_training.coder.encoder.encode(texts)
+    teacher = encoder.encode(texts)
+    # each text's static vector is closest to the sentence encoder's vector of the same text
+    assert ((fast @ teacher.T).argmax(axis=1) == np.arange(len(texts))).all()
+
+
+def test_fast_model_codes_fixture_answers_like_the_default(tiny_fast_coder):
+    assert tiny_fast_coder.code_one("Head chef", "run the kitchen of a hotel restaurant", "hotel").soc2020_code == "5434"
+    assert tiny_fast_coder.code_one("Finisher", "", "bookbinding").candidates[0]["code"] == "5423"
+    assert tiny_fast_coder.code_one("Finisher", "", "furniture mfr").candidates[0]["code"] == "5442"
+    assert tiny_fast_coder.metadata["fast"] is True
+    assert tiny_fast_coder.metadata["encoder"] == "static:sentence-transformers/all-MiniLM-L6-v2"
+
+
+def test_fast_model_saves_its_encoder_as_plain_files_and_loads_without_the_sentence_encoder(tiny_fast_coder, tiny_fast_model_dir):
+    names = {p.name for p in tiny_fast_model_dir.iterdir()}
+    assert {"static_vectors.npy", "static_tokenizer.json"} <= names
+    config = json.loads((tiny_fast_model_dir / "config.json").read_text())
+    assert config["encoder"]["kind"] == "static"
+    # a sentence encoder passed in for reuse is not used: the fast model always reads with its own
+    loaded = SocCoder.load(tiny_fast_model_dir, encoder=TextEncoder())
+    assert isinstance(loaded.encoder, StaticEncoder)
+    answers = [{"job_title": "Chef de partie", "industry": "restaurant"}, {"job_title": "web developer"}, "delivery driver"]
+    np.testing.assert_allclose(loaded.predict_proba(answers), tiny_fast_coder.predict_proba(answers), rtol=1e-5, atol=1e-7)
+    assert [r.soc2020_code for r in loaded.code(answers[:2])] == [r.soc2020_code for r in tiny_fast_coder.code(answers[:2])]
+
+
+def test_fast_training_leaves_the_sentence_encoders_tokenizer_as_it_was(tiny_fast_training, encoder):
+    """model2vec's distillation rewrites the tokenizer it is given; it must get a copy, not the encoder's own."""
+    assert encoder.model[0].tokenizer.backend_tokenizer.to_str() == TextEncoder().model[0].tokenizer.backend_tokenizer.to_str()
+
+
+def test_fast_training_is_deterministic(tiny_fast_training, ons_fixture_dir, encoder):
+    from training.ons_readers import load_sources
+    from training.train import TrainingConfig, fit_coder
+
+    index, volume1 = load_sources(ons_fixture_dir)
+    first = tiny_fast_training.coder
+    again = fit_coder(index, volume1, TrainingConfig(holdout_fraction=0.2, fast=True), encoder=encoder).coder
+    # equal up to the last bit of float16 storage (threaded sums may round a value either way)
+    np.testing.assert_allclose(again.encoder.vectors, first.encoder.vectors, rtol=2e-3, atol=1e-4)
+    answers = ["Head chef", "Finisher", "web developer", "staff nurse", "van driver", "kitchen porter"]
+    assert list(again.predict(answers)) == list(first.predict(answers))
+    np.testing.assert_allclose(again.predict_proba(answers), first.predict_proba(answers), atol=1e-3)
