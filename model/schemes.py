@@ -152,7 +152,9 @@ class DualWeights:
     knn_temperature: float = 0.03
     lookup_weight: float = 0.5
     lookup_temperature: float = 0.05
-    last_words_factor: float = 0.5
+    # a title found by its last words ("secondary school maths teacher" -> "maths teacher") counts in full here:
+    # its entries may be the wrong unit group, but among those of the chosen unit group they name the sub-group
+    last_words_factor: float = 1.0
 
     def to_dict(self) -> dict:
         return asdict(self)
