@@ -86,7 +86,7 @@ def scheme_section(schemes: dict) -> str:
              _pct(f["commonest_code_given_unit"])] for scheme, f in schemes.items()]
     return "\n\n".join([
         "## Other schemes: SOC 2010, ISCO-08 and SOC 2020 extension codes",
-        "Each held-out entry's code in the scheme, chosen by the scheme head within the unit group soc-coder ranked first, "
+        "Each held-out entry's code in the scheme, chosen by model.schemes within the unit group soc-coder ranked first, "
         "against the entry's own code in the coding index. *Given unit group right*: on the entries whose unit group was "
         "right; *commonest code*: how often the most common code of the entry's unit group in the index would be right there.",
         markdown_table(["scheme", "entries", "top-1", "unit group right", "top-1 given unit group right",
