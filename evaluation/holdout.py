@@ -7,6 +7,10 @@ other folds' index entries plus the Volume 1 examples (less any Volume 1 title t
 title), and the held-out entries are scored as answers: title with ADD qualifier, IND qualifier as industry.
 Each entry's own unit group is its one gold code. The TF-IDF peer is refitted per fold on the same entries;
 the exact lookup is not run, since held-out titles are by construction absent from the training folds.
+
+Per fold the scheme heads (model.schemes) are fitted on the same training entries, and each held-out entry's
+SOC 2010, ISCO-08 and extension codes are chosen within the unit group the fold's head gave it first, then
+compared with the entry's own codes (`scheme_agreement`), on every entry and on those whose unit group was right.
 """
 
 from __future__ import annotations
@@ -20,11 +24,12 @@ import pandas as pd
 from sklearn.model_selection import GroupKFold
 
 from model.coder import N_CANDIDATES
+from model.schemes import SCHEMES, usable_code
 from model.encoder import TextEncoder
 from model.text import normalise_title
 from training.examples import INDEX, VOLUME1_RELATED, VOLUME1_TITLE, index_answer, training_examples
 from training.ons_readers import CodingIndex, Volume1
-from training.train import TrainingConfig, example_features, new_head
+from training.train import TrainingConfig, example_features, fit_dual_coder, new_head
 
 from .benchmarks import OCCUPATION, Benchmark
 from .evaluate import MODEL_CODER, add_benchmark, new_evaluation
@@ -63,7 +68,7 @@ def kfold_predictions(
     """Out-of-fold predictions for every coded index entry: our head's and (optionally) the TF-IDF peer's."""
     encoder = encoder or TextEncoder(config.encoder)
     examples = training_examples(index.entries, volume1.unit_groups)
-    X, _ = example_features(encoder, examples, progress)
+    X, text_vectors = example_features(encoder, examples, progress)
     y = examples["label"].to_numpy(dtype=str)
     is_index = (examples["source"] == INDEX).to_numpy()
     index_rows = np.flatnonzero(is_index)
@@ -74,7 +79,9 @@ def kfold_predictions(
         "unique_id": [f"entry-{i}" for i in range(len(index_rows))],
         "title": entry_rows["entry_title"].tolist(), "add": entry_rows["entry_add"].tolist(),
         "ind": entry_rows["entry_ind"].tolist(), "soc2020": entry_rows["label"].tolist(),
+        **{scheme: entry_rows[scheme].tolist() for scheme in SCHEMES},
     })
+    scheme_codes = {scheme: [""] * len(index_rows) for scheme in SCHEMES}
 
     ranked: list[list[str]] = [[] for _ in index_rows]
     confidence = np.zeros(len(index_rows))
@@ -94,6 +101,14 @@ def kfold_predictions(
         for position, best in zip(test_pos, top):
             ranked[position] = [str(head.classes_[j]) for j in best]
         confidence[test_pos] = proba.max(axis=1)
+        train_index = np.zeros(len(examples), dtype=bool)
+        train_index[index_rows[train_pos]] = True
+        chosen_units = head.classes_[proba.argmax(axis=1)]
+        dual = fit_dual_coder(X, text_vectors, examples, train_index, config)
+        assigned = dual.assign(X[index_rows[test_pos]], text_vectors[index_rows[test_pos]], chosen_units)
+        for scheme in SCHEMES:
+            for position, code in zip(test_pos, assigned[scheme]):
+                scheme_codes[scheme][position] = code.code
         if with_tfidf:
             peer = TfidfNearest(entries.iloc[train_pos])
             codes, best_cosine = peer.rank([index_answer(t, a, i) for t, a, i in entries.iloc[test_pos][["title", "add", "ind"]].itertuples(index=False)])
@@ -103,6 +118,9 @@ def kfold_predictions(
 
     benchmark = holdout_benchmark(index, entries)
     benchmark.rows["fold"] = folds
+    for scheme in SCHEMES:
+        benchmark.rows[f"gold_{scheme}"] = entries[scheme].tolist()
+        benchmark.rows[f"predicted_{scheme}"] = scheme_codes[scheme]
     ours = Predictions(
         coder=MODEL_CODER, ranked=ranked, confidence=confidence, offered=np.ones(len(ranked), bool),
         auto_coded=confidence >= threshold, status=["coded" if c >= threshold else "referred" for c in confidence],
@@ -141,4 +159,30 @@ def holdout_record(index: CodingIndex, volume1: Volume1, benchmark: Benchmark, p
     }
     evaluation = new_evaluation(model, f"v{index.version} ({Path(index.path).name}), training folds only", n_resamples, command=command)
     evaluation["holdout"] = {"n_splits": n_splits, "grouped_by": "normalised bare title", "entries": len(benchmark)}
+    if f"predicted_{next(iter(SCHEMES))}" in benchmark.rows:
+        evaluation["holdout"]["schemes"] = scheme_agreement(benchmark.rows, [r[0] if r else "" for r in predictions[0].ranked])
     return add_benchmark(evaluation, benchmark, predictions, n_resamples, seed)
+
+
+def scheme_agreement(rows: pd.DataFrame, chosen_units: list[str]) -> dict[str, dict]:
+    """Per scheme, top-1 agreement of the held-out entries' predicted codes with their own, on every entry with a
+    code in the scheme and on those whose unit group was chosen right; and, for scale, how often the most common
+    code of the entry's own unit group among all entries would be right on the latter."""
+    unit_right = np.array([c in g for c, g in zip(chosen_units, rows["golds"])], dtype=bool)
+    units = np.array([g[0] for g in rows["golds"]])
+    out = {}
+    for scheme in SCHEMES:
+        gold = rows[f"gold_{scheme}"].to_numpy(dtype=str)
+        coded = np.array([usable_code(c) for c in gold], dtype=bool)
+        right = rows[f"predicted_{scheme}"].to_numpy(dtype=str) == gold
+        common = pd.Series(gold[coded]).groupby(units[coded]).agg(lambda codes: codes.value_counts().index[0])
+        commonest = pd.Series(units).map(common).fillna("").to_numpy(dtype=str) == gold
+        given = coded & unit_right
+        out[scheme] = {
+            "entries": int(coded.sum()),
+            "top1": float(right[coded].mean()) if coded.any() else float("nan"),
+            "entries_unit_right": int(given.sum()),
+            "top1_given_unit": float(right[given].mean()) if given.any() else float("nan"),
+            "commonest_code_given_unit": float(commonest[given].mean()) if given.any() else float("nan"),
+        }
+    return out

@@ -77,6 +77,23 @@ def summary_table(evaluation: dict) -> str:
                    "coverage at 95%", "coverage at 97%"], rows)
 
 
+SCHEME_NAMES = {"soc2010": "SOC 2010", "isco08": "ISCO-08", "soc2020_ext": "SOC 2020 extension (6-digit)"}
+
+
+def scheme_section(schemes: dict) -> str:
+    """The held-out entries' codes in the other schemes, chosen within the unit group soc-coder gave them."""
+    rows = [[SCHEME_NAMES.get(scheme, scheme), f["entries"], _pct(f["top1"]), f["entries_unit_right"], _pct(f["top1_given_unit"]),
+             _pct(f["commonest_code_given_unit"])] for scheme, f in schemes.items()]
+    return "\n\n".join([
+        "## Other schemes: SOC 2010, ISCO-08 and SOC 2020 extension codes",
+        "Each held-out entry's code in the scheme, chosen by model.schemes within the unit group soc-coder ranked first, "
+        "against the entry's own code in the coding index. *Given unit group right*: on the entries whose unit group was "
+        "right; *commonest code*: how often the most common code of the entry's unit group in the index would be right there.",
+        markdown_table(["scheme", "entries", "top-1", "unit group right", "top-1 given unit group right",
+                        "commonest code given unit group right"], rows),
+    ])
+
+
 def _benchmark_section(name: str, bench: dict, images: dict[str, str], titles: dict[str, str]) -> str:
     coders = bench["coders"]
     parts = [f"## {name}", f"`{bench['file']}` — {bench['rows']} rows (sha256 `{bench['sha256'][:12]}…`)."]
@@ -194,7 +211,10 @@ def write_report(evaluation: dict, output_dir: str | Path, titles: dict[str, str
     ]
     if evaluation.get("skipped"):
         head.append("Not run: " + "; ".join(f"**{name}** — {why}" for name, why in evaluation["skipped"].items()) + ".")
-    head += ["## Summary: codable rows", summary_table(evaluation), DEFINITIONS.strip()]
+    head += ["## Summary: codable rows", summary_table(evaluation)]
+    if evaluation.get("holdout", {}).get("schemes"):
+        head.append(scheme_section(evaluation["holdout"]["schemes"]))
+    head.append(DEFINITIONS.strip())
     report = output / REPORT
     report.write_text("\n\n".join(head + sections) + "\n", encoding="utf-8")
     (output / FIGURES).write_text(json.dumps(evaluation, indent=1, ensure_ascii=False, default=_json_default), encoding="utf-8")

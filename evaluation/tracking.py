@@ -73,6 +73,9 @@ def flat_metrics(evaluation: dict) -> dict[str, float]:
                 metrics[f"{prefix}/ece"] = rows["calibration"]["ece"]
             if figures["status"]["rows"]:
                 metrics[f"{bench_name}/{slug}/status/not_auto_coded"] = figures["status"]["not_auto_coded"]
+    for scheme, figures in evaluation.get("holdout", {}).get("schemes", {}).items():
+        for name in ("top1", "top1_given_unit", "commonest_code_given_unit"):
+            metrics[f"index-holdout/schemes/{scheme}/{name}"] = figures[name]
     return {k: float(v) for k, v in metrics.items() if v is not None and v == v}
 
 

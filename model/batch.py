@@ -35,7 +35,7 @@ from .tables import (AnswerColumns, AnswerFileError, Chunk, Problem, TableWriter
                      neutralise_formula, open_answers, with_results)
 from .text import clean
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: parts carry the scheme columns (model.results.SCHEME_COLUMNS)
 ANSWER_FIELDS = ("job_title", "job_description", "industry")
 CODING_BATCH = 4096  # distinct answers handed to the coder at a time; bounds the memory of one call
 MODEL_BATCH = 256  # answers scored together inside the coder: its similarity matrices grow with this

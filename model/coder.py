@@ -19,6 +19,7 @@ from .index_evidence import EvidenceWeights, IndexEvidence
 from .neighbours import IndexNeighbours, describe_entry
 from .prepare import prepare_answer
 from .results import CODED, REFERRED, CodingResult
+from .schemes import DualCoder
 from .rules import UNCODABLE, has_words, is_refusal, needs_a_person, status_before_model
 from .text import answer_text, clean
 from .title_lookup import TitleLookup, TitleMatch
@@ -31,13 +32,14 @@ N_CANDIDATES = 5
 class Scores:
     """What the model computes for a batch of answers: blended probabilities over `classes_`, the calibrated
     confidence that the top code is right, the features it was computed from (model.calibration), whole-answer
-    embeddings and the title's index matches."""
+    embeddings, the title's index matches and the head's features (which the scheme heads read too)."""
 
     proba: np.ndarray
     confidence: np.ndarray
     calibration_features: np.ndarray
     embeddings: np.ndarray
     matches: list[TitleMatch | None]
+    features: np.ndarray
 
 
 class SocCoder:
@@ -49,6 +51,9 @@ class SocCoder:
     `confidence` is the calibrated probability that the top code is right (model.calibration);
     `auto_code_threshold` is the confidence at or above which an answer is auto-coded (`coded`); below it the
     best guess is `referred` to a person with the candidate list. Training fits both on held-out index entries.
+
+    `dual` (model.schemes) gives the chosen unit group's SOC 2010, ISCO-08 and extension codes; a model saved
+    without it (before dual coding) codes SOC 2020 alone and leaves those columns empty.
     """
 
     def __init__(
@@ -62,6 +67,7 @@ class SocCoder:
         evidence_weights: EvidenceWeights = EvidenceWeights(),
         calibrator: ConfidenceCalibrator | None = None,
         classification: Classification | None = None,
+        dual: DualCoder | None = None,
     ):
         self.encoder = encoder
         self.head = head
@@ -72,6 +78,7 @@ class SocCoder:
         self.evidence = IndexEvidence(neighbours, head.classes_, evidence_weights)
         self.calibrator = calibrator or ConfidenceCalibrator()
         self.classification = classification  # SOC 2020 for search and describe; None in models trained before it
+        self.dual = dual
         self._title_lookup: TitleLookup | None = None
 
     @property
@@ -102,7 +109,7 @@ class SocCoder:
         codes_per_match = [len({self.neighbours.entries[r]["code"] for r in m.rows}) if m else 0 for m in matches]
         calibration_features = confidence_features(proba, head_proba, blend.lookup, matches, codes_per_match)
         confidence = self.calibrator.predict(calibration_features, proba.max(axis=1))
-        return Scores(proba, confidence, calibration_features, embeddings, matches)
+        return Scores(proba, confidence, calibration_features, embeddings, matches, features)
 
     def predict(self, answers: Iterable[Mapping | str]) -> np.ndarray:
         return self.classes_[self.predict_proba(answers).argmax(axis=1)]
@@ -126,6 +133,7 @@ class SocCoder:
         top = np.argsort(-proba, axis=1)[:, :N_CANDIDATES]
         best_codes = [str(self.classes_[row[0]]) for row in top]
         nearest = self.neighbours.nearest(scored.embeddings, best_codes)
+        schemes = self._scheme_codes(scored, best_codes)
         results = []
         for i, answer in enumerate(answers):
             candidates = [
@@ -143,16 +151,24 @@ class SocCoder:
             confidence = float(scored.confidence[i])
             status = CODED if confidence >= self.auto_code_threshold and not needs_a_person(answer["job_title"]) else REFERRED
             code = best_codes[i]
+            in_schemes = {f"{scheme}_{field}": value for scheme, assigned in schemes.items()
+                          for field, value in (("code", assigned[i].code), ("confidence", round(confidence * assigned[i].conditional, 4)))}
             results.append(
                 CodingResult(code, self.unit_group_titles.get(code, ""), round(confidence, 4), status, candidates,
-                             describe_entry(nearest[i]))
+                             describe_entry(nearest[i]), **in_schemes)
             )
         return results
+
+    def _scheme_codes(self, scored: Scores, units: list[str]) -> dict:
+        """Each answer's code in the other schemes within its chosen unit group; none without scheme heads."""
+        if self.dual is None or not units:
+            return {}
+        return self.dual.assign(scored.features, scored.embeddings, units, scored.matches)
 
     # -- one save/load pair
     def save(self, directory: str | Path) -> Path:
         arrays = {**self.head.to_arrays(), "index_embeddings": self.neighbours.embeddings.astype(np.float16),
-                  **self.encoder.to_arrays()}
+                  **self.encoder.to_arrays(), **(self.dual.to_arrays() if self.dual is not None else {})}
         documents = {
             "config": {
                 "encoder": self.encoder.to_config(),
@@ -160,6 +176,7 @@ class SocCoder:
                 "auto_code_threshold": self.auto_code_threshold,
                 "evidence_weights": self.evidence.weights.to_dict(),
                 "calibrator": self.calibrator.to_dict(),
+                **({"dual_coding": self.dual.config()} if self.dual is not None else {}),
             },
             "index_entries": self.neighbours.entries,
             "unit_group_titles": self.unit_group_titles,
@@ -179,16 +196,18 @@ class SocCoder:
         saved_encoder = encoder_from_saved(config["encoder"], arrays, documents)
         if encoder is not None and isinstance(saved_encoder, TextEncoder):
             saved_encoder = encoder
+        neighbours = IndexNeighbours(arrays["index_embeddings"].astype(np.float32), documents["index_entries"])
         return cls(
             encoder=saved_encoder,
             head=SoftmaxHead.from_arrays(arrays, config["head"]),
-            neighbours=IndexNeighbours(arrays["index_embeddings"].astype(np.float32), documents["index_entries"]),
+            neighbours=neighbours,
             unit_group_titles=documents["unit_group_titles"],
             auto_code_threshold=config["auto_code_threshold"],
             metadata=metadata,
             evidence_weights=EvidenceWeights(**config.get("evidence_weights", {})),
             calibrator=ConfidenceCalibrator.from_dict(config.get("calibrator")),
             classification=Classification(documents[CLASSIFICATION_DOCUMENT]) if CLASSIFICATION_DOCUMENT in documents else None,
+            dual=DualCoder.from_saved(arrays, config["dual_coding"], neighbours.embeddings) if "dual_coding" in config else None,
         )
 
 

@@ -19,11 +19,12 @@ class SocCoderPyfunc(PythonModel):
         self.coder = SocCoder.load(context.artifacts["model_dir"])
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
+        from model.results import RESULT_COLUMNS
         from model.tables import AnswerColumns, answers_from_frame
 
         frame = pd.DataFrame(model_input).fillna("").astype(str)
         results = self.coder.code(answers_from_frame(frame, AnswerColumns()))
-        return pd.DataFrame([r.as_row() for r in results])
+        return pd.DataFrame([r.as_row() for r in results], columns=RESULT_COLUMNS)
 
 
 mlflow.models.set_model(SocCoderPyfunc())

@@ -8,9 +8,13 @@ from dataclasses import asdict, dataclass, field
 CODED = "coded"
 REFERRED = "referred"
 
-# Output columns, in order. soc2010_code, isco08_code and soc2020_ext_code (each with _confidence) are
-# reserved for dual coding.
-RESULT_COLUMNS = ["soc2020_code", "soc2020_title", "confidence", "status", "candidates", "explanation"]
+# Output columns, in order: the SOC 2020 code and how it was reached, then the same answer in the other schemes
+# (model.schemes), each code with the chance that it and the unit group are both right.
+SCHEME_COLUMNS = ["soc2010_code", "soc2010_confidence", "isco08_code", "isco08_confidence", "soc2020_ext_code",
+                  "soc2020_ext_confidence"]
+RESULT_COLUMNS = ["soc2020_code", "soc2020_title", "confidence", "status", "candidates", "explanation", *SCHEME_COLUMNS]
+# the columns that hold numbers, not text
+CONFIDENCE_COLUMNS = frozenset(c for c in RESULT_COLUMNS if c.endswith("confidence"))
 
 
 @dataclass
@@ -21,6 +25,13 @@ class CodingResult:
     status: str
     candidates: list[dict] = field(default_factory=list)
     explanation: str = ""
+    # empty (and 0.0) when status is not coded or referred, like soc2020_code, or for a model without scheme heads
+    soc2010_code: str = ""
+    soc2010_confidence: float = 0.0
+    isco08_code: str = ""
+    isco08_confidence: float = 0.0
+    soc2020_ext_code: str = ""
+    soc2020_ext_confidence: float = 0.0
 
     def as_record(self) -> dict:
         return asdict(self)

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .results import RESULT_COLUMNS
+from .results import CONFIDENCE_COLUMNS, RESULT_COLUMNS
 
 READERS = {".csv": "csv", ".xlsx": "excel", ".xls": "excel", ".parquet": "parquet", ".pq": "parquet"}
 WRITERS = {".csv": "csv", ".xlsx": "excel", ".parquet": "parquet", ".pq": "parquet"}
@@ -327,7 +327,7 @@ def with_results(frame: pd.DataFrame, results: list) -> pd.DataFrame:
         raise RuntimeError(f"{len(results)} results for {len(frame)} rows")
     rows = [[r.as_row()[c] for c in RESULT_COLUMNS] if hasattr(r, "as_row") else r for r in results]
     values = [list(column) for column in zip(*rows)] if rows else [[] for _ in RESULT_COLUMNS]
-    coded = pd.DataFrame({c: pd.Series(v, index=frame.index, dtype=float if c == "confidence" else object)
+    coded = pd.DataFrame({c: pd.Series(v, index=frame.index, dtype=float if c in CONFIDENCE_COLUMNS else object)
                           for c, v in zip(RESULT_COLUMNS, values)})
     return pd.concat([frame.drop(columns=[c for c in RESULT_COLUMNS if c in frame.columns]), coded], axis=1)
 
@@ -414,9 +414,9 @@ class TableWriter:
         import pyarrow.parquet as pq
 
         if self._parquet is None:
-            schema = pa.schema([(str(c), pa.float64() if c == "confidence" else pa.string()) for c in frame.columns])
+            schema = pa.schema([(str(c), pa.float64() if c in CONFIDENCE_COLUMNS else pa.string()) for c in frame.columns])
             self._parquet = pq.ParquetWriter(self.temp, schema)
-        table = pa.Table.from_pandas(frame.astype({c: object for c in frame.columns if c != "confidence"}),
+        table = pa.Table.from_pandas(frame.astype({c: object for c in frame.columns if c not in CONFIDENCE_COLUMNS}),
                                      schema=self._parquet.schema, preserve_index=False)
         self._parquet.write_table(table)
 

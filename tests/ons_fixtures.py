@@ -7,7 +7,8 @@ and double spaces), the Abbreviations preamble, `<blank>` cells, `~` lists and `
 
 The default index (`FIXTURE_ENTRIES`) has 8 unit groups in 5 major groups with 12-13 titles each,
 enough to train a tiny classifier; "Finisher" codes to 5423 [ind: bookbinding] but to 5442
-[ind: furniture mfr].
+[ind: furniture mfr]. Three unit groups have sub-groups as in the real index: several extension codes
+(2134, 5442, 8214) and several SOC 2010 and ISCO-08 codes (2134, 8214); the others map one to one.
 """
 
 from __future__ import annotations
@@ -80,27 +81,45 @@ def natural_order(indexocc: str) -> str:
     return f"{rest[:1].upper()}{rest[1:]} {head}"
 
 
-def _e(code: str, indexocc: str, add: str = "", ind: str = "", d: str = "", see: str = "") -> dict[str, str]:
-    """One index entry with the `entries` column names of training.ons_readers."""
-    return {"soc2020": code, "indexocc": indexocc, "title": natural_order(indexocc),
-            "add": add, "ind": ind, "default_flag": d, "see": see}
+def _e(code: str, indexocc: str, add: str = "", ind: str = "", d: str = "", see: str = "", ext: str = "",
+       soc2010: str = "", isco08: str = "") -> dict[str, str]:
+    """One index entry with the `entries` column names of training.ons_readers; `ext`, `soc2010` and `isco08`
+    override its unit group's usual codes (_CODES), as the real index does for sub-groups."""
+    entry = {"soc2020": code, "indexocc": indexocc, "title": natural_order(indexocc),
+             "add": add, "ind": ind, "default_flag": d, "see": see}
+    if ext:
+        entry.update(soc2020_ext=ext, soc2020_ext_title=EXT_TITLES[ext])
+    for scheme, value in (("soc2010", soc2010), ("isco08", isco08)):
+        if value:
+            entry[scheme] = value
+    return entry
+
+
+# extension sub-groups the fixture entries name (titles as in ONS's index)
+EXT_TITLES = {
+    "2134/01": "Computer games designers", "2134/02": "Computer programmers", "2134/03": "Software developers",
+    "2134/04": "IT analysts and analyst-programmers",
+    "5442/01": "Cabinet makers (excludes metal)", "5442/02": "Furniture makers and fitters", "5442/03": "Furniture restorers",
+    "5442/04": "Furniture sprayers and finishers", "5442/99": "Furniture makers and other craft woodworkers n.e.c.",
+    "8214/01": "Bicycle and motorcycle delivery riders and couriers", "8214/99": "Delivery drivers and couriers n.e.c.",
+}
 
 
 # fmt: off
 FIXTURE_ENTRIES: tuple[dict[str, str], ...] = (
     # 2134 Programmers and software development professionals
-    _e("2134", "Programmer", d="O"),
-    _e("2134", "Programmer, computer"),
+    _e("2134", "Programmer", d="O", ext="2134/02", isco08="2514"),
+    _e("2134", "Programmer, computer", ext="2134/02", isco08="2514"),
     _e("2134", "Developer, software"),
     _e("2134", "Engineer, software"),
-    _e("2134", "Developer, web"),
+    _e("2134", "Developer, web", soc2010="2137", isco08="2513"),
     _e("2134", "Developer, applications"),
-    _e("2134", "Analyst-programmer"),
+    _e("2134", "Analyst-programmer", ext="2134/04", isco08="2511"),
     _e("2134", "Engineer, software development"),
-    _e("2134", "Developer, games", ind="computer games"),
+    _e("2134", "Developer, games", ind="computer games", ext="2134/01"),
     _e("2134", "Developer, back end"),
-    _e("2134", "Developer, front end"),
-    _e("2134", "Engineer, full stack"),
+    _e("2134", "Developer, front end", soc2010="2137", isco08="2513"),
+    _e("2134", "Engineer, full stack", soc2010="2137", isco08="2513"),
     _e("2134", "Developer", add="computing", d="A"),
     # 2237 Other registered nursing professionals
     _e("2237", "Nurse", add="registered", d="Q"),
@@ -142,18 +161,18 @@ FIXTURE_ENTRIES: tuple[dict[str, str], ...] = (
     _e("5434", "Chef, banqueting"),
     _e("5434", "Chef, junior sous"),
     # 5442 Furniture makers and other craft woodworkers
-    _e("5442", "Finisher", ind="furniture mfr", d="O"),
-    _e("5442", "Maker, furniture"),
-    _e("5442", "Maker, cabinet"),
-    _e("5442", "Polisher, french"),
-    _e("5442", "Restorer, furniture"),
-    _e("5442", "Maker, chair"),
+    _e("5442", "Finisher", ind="furniture mfr", d="O", ext="5442/04"),
+    _e("5442", "Maker, furniture", ext="5442/02"),
+    _e("5442", "Maker, cabinet", ext="5442/01"),
+    _e("5442", "Polisher, french", ext="5442/04"),
+    _e("5442", "Restorer, furniture", ext="5442/03"),
+    _e("5442", "Maker, chair", ext="5442/02"),
     _e("5442", "Turner, wood"),
     _e("5442", "Carver, wood"),
-    _e("5442", "Maker, table"),
-    _e("5442", "Craftsman, furniture"),
-    _e("5442", "Assembler", ind="furniture mfr"),
-    _e("5442", "Sprayer", ind="furniture mfr"),
+    _e("5442", "Maker, table", ext="5442/02"),
+    _e("5442", "Craftsman, furniture", ext="5442/02"),
+    _e("5442", "Assembler", ind="furniture mfr", ext="5442/02"),
+    _e("5442", "Sprayer", ind="furniture mfr", ext="5442/04"),
     # 7111 Sales and retail assistants
     _e("7111", "Assistant, sales"),
     _e("7111", "Assistant, shop"),
@@ -169,17 +188,17 @@ FIXTURE_ENTRIES: tuple[dict[str, str], ...] = (
     _e("7111", "Assistant, customer", ind="retail trade"),
     # 8214 Delivery drivers and couriers
     _e("8214", "Driver, delivery"),
-    _e("8214", "Courier", add="driving"),
+    _e("8214", "Courier", add="driving", soc2010="9211", isco08="9621"),
     _e("8214", "Driver, van", ind="delivery service"),
     _e("8214", "Driver, multi-drop"),
-    _e("8214", "Rider, delivery"),
-    _e("8214", "Courier, motorcycle"),
+    _e("8214", "Rider, delivery", ext="8214/01", soc2010="9211", isco08="9621"),
+    _e("8214", "Courier, motorcycle", ext="8214/01", soc2010="9211", isco08="8321"),
     _e("8214", "Driver, parcel delivery"),
     _e("8214", "Driver", ind="courier service", d="I"),
-    _e("8214", "Driver, courier"),
+    _e("8214", "Driver, courier", soc2010="9211", isco08="9621"),
     _e("8214", "Driver, home delivery"),
     _e("8214", "Driver, takeaway delivery"),
-    _e("8214", "Courier, bicycle"),
+    _e("8214", "Courier, bicycle", ext="8214/01", soc2010="9211", isco08="9621"),
     # 9263 Kitchen and catering assistants
     _e("9263", "Assistant, kitchen"),
     _e("9263", "Porter, kitchen"),

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 from soc_coder.cli import app
 
 runner = CliRunner()
-RESULT_COLUMNS = ["soc2020_code", "soc2020_title", "confidence", "status", "candidates", "explanation"]
+RESULT_COLUMNS = ["soc2020_code", "soc2020_title", "confidence", "status", "candidates", "explanation",
+                  "soc2010_code", "soc2010_confidence", "isco08_code", "isco08_confidence", "soc2020_ext_code", "soc2020_ext_confidence"]
 
 
 @pytest.fixture
@@ -48,9 +49,10 @@ def test_code_keeps_every_row_in_order_with_the_result_columns(tiny_model_dir, a
         assert all(set(c) == {"code", "title", "score"} for c in candidates)
         if row.status in {"coded", "referred"}:
             assert row.soc2020_code == candidates[0]["code"] and len(row.soc2020_code) == 4
+            assert row.soc2020_ext_code.startswith(row.soc2020_code + "/") and len(row.isco08_code) == len(row.soc2010_code) == 4
             assert row.soc2020_title and row.explanation
         else:
-            assert row.soc2020_code == ""
+            assert row.soc2020_code == row.soc2020_ext_code == row.isco08_code == row.soc2010_code == ""
     assert "coded 5 rows" in outcome.output
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from evaluation.holdout import holdout_record, kfold_predictions
 from evaluation.metrics import agreement
+from evaluation.report import scheme_section
 from model.text import normalise_title
 from training.ons_readers import load_sources
 from training.train import TrainingConfig
@@ -50,5 +51,26 @@ def test_holdout_record_reports_the_same_figures_as_a_benchmark(sources, kfold):
     assert figures["codable"]["rows"] == len(index.entries) == figures["all"]["rows"]
     assert {"agreement", "coverage_at_agreement", "calibration", "per_major_group", "confusions", "intervals"} <= set(figures["codable"])
     assert figures["codable"]["agreement"]["unit_group"]["top1"] == pytest.approx(agreement(kfold[1][0].ranked, kfold[0].rows["golds"].tolist(), 1).mean())
-    assert evaluation["holdout"] == {"n_splits": 3, "grouped_by": "normalised bare title", "entries": len(index.entries)}
+    holdout = evaluation["holdout"]
+    assert {k: holdout[k] for k in ("n_splits", "grouped_by", "entries")} == {"n_splits": 3, "grouped_by": "normalised bare title",
+                                                                             "entries": len(index.entries)}
+    assert "Other schemes" in scheme_section(holdout["schemes"])
     assert list(evaluation["benchmarks"]["index-holdout"]["coders"]) == ["soc-coder", "TF-IDF nearest entry"]
+
+
+def test_holdout_scores_each_schemes_codes_within_the_unit_group_the_fold_chose(sources, kfold):
+    index, volume1 = sources
+    benchmark, predictions = kfold
+    rows = benchmark.rows
+    ext = rows["predicted_soc2020_ext"]
+    chosen = [r[0] for r in predictions[0].ranked]
+    assert all(code.startswith(unit + "/") for code, unit in zip(ext, chosen))
+    schemes = holdout_record(index, volume1, *kfold, n_splits=3, config=TrainingConfig(), threshold=0.3, n_resamples=50)["holdout"]["schemes"]
+    unit_right = [c == g[0] for c, g in zip(chosen, rows["golds"])]
+    ext_right = (ext == rows["gold_soc2020_ext"]).to_numpy()
+    assert schemes["soc2020_ext"]["top1"] == pytest.approx(ext_right.mean())
+    assert schemes["soc2020_ext"]["entries_unit_right"] == sum(unit_right)
+    assert schemes["soc2020_ext"]["top1_given_unit"] == pytest.approx(ext_right[unit_right].mean())
+    assert schemes["soc2020_ext"]["top1"] <= sum(unit_right) / len(rows)  # an extension code is right only with its unit group
+    for scheme in ("soc2010", "isco08"):
+        assert 0 < schemes[scheme]["top1"] <= 1 and 0 < schemes[scheme]["top1_given_unit"] <= 1

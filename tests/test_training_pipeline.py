@@ -45,6 +45,10 @@ def test_training_logs_parameters_versions_and_holdout_metrics(trained):
     assert 0.0 <= metrics["holdout_top1"] <= metrics["holdout_top5"] <= 1.0
     assert metrics["holdout_rows"] > 0
     assert 0.0 <= metrics["auto_code_threshold"] <= 1.0 + 1e-9
+    for scheme in ("soc2010", "isco08", "soc2020_ext"):  # dual coding, measured on the same held-out titles
+        assert 0.0 < metrics[f"holdout_{scheme}_top1"] <= 1.0 and 0.0 < metrics[f"holdout_{scheme}_top1_given_unit"] <= 1.0
+    card = (trained.model_dir / "model_card.md").read_text()
+    assert "holdout_soc2020_ext_top1" in card and "holdout_isco08_top1_given_unit" in card
 
 
 def test_model_is_registered_and_loads_as_pyfunc(trained):
@@ -55,6 +59,10 @@ def test_model_is_registered_and_loads_as_pyfunc(trained):
     frame = pd.DataFrame({"job_title": ["Head chef", "Retired"], "job_description": ["hotel kitchen", ""], "industry": ["hotel", ""]})
     coded = pyfunc.predict(frame)
     assert coded["soc2020_code"].tolist() == ["5434", ""]
+    from model import RESULT_COLUMNS
+
+    assert list(coded.columns) == RESULT_COLUMNS
+    assert coded["soc2020_ext_code"].tolist() == ["5434/00", ""] and coded["isco08_code"].tolist() == ["3434", ""]
     assert coded["status"].tolist()[1] == "not_in_employment"
 
 

@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 
+from model.schemes import SCHEMES
 from model.text import answer_text, clean, normalise_title
 
 INDEX = "index"
@@ -43,6 +44,8 @@ def index_examples(entries: pd.DataFrame) -> pd.DataFrame:
             "entry_title": entries["title"].tolist(),
             "entry_add": entries["add"].tolist(),
             "entry_ind": entries["ind"].tolist(),
+            # its codes in the other schemes, which the scheme heads learn (model.schemes)
+            **{scheme: entries[scheme].astype(str).tolist() for scheme in SCHEMES},
         }
     )
 
@@ -70,5 +73,6 @@ def volume1_examples(unit_groups: pd.DataFrame) -> pd.DataFrame:
 def training_examples(entries: pd.DataFrame, unit_groups: pd.DataFrame) -> pd.DataFrame:
     """Index and Volume 1 examples; exact duplicate (text, label) pairs kept once."""
     examples = pd.concat([index_examples(entries), volume1_examples(unit_groups)], ignore_index=True)
-    examples[["entry_title", "entry_add", "entry_ind"]] = examples[["entry_title", "entry_add", "entry_ind"]].fillna("")
+    filled = ["entry_title", "entry_add", "entry_ind", *SCHEMES]  # empty, not NaN, for Volume 1 examples
+    examples[filled] = examples[filled].fillna("")
     return examples.drop_duplicates(subset=["text", "label"]).reset_index(drop=True)

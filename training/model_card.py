@@ -14,8 +14,9 @@ BENCHMARK_HEADLINES = ("unit_group_top1", "unit_group_top5", "major_group_top1",
                        "auto_coded_agreement")
 
 INTENDED_USE = """\
-Coding free-text answers to the UK Standard Occupational Classification 2020 at unit-group (4-digit) level: a job
-title, what the person does and their employer's industry, as collected by UK surveys and administrative forms.
+Coding free-text answers to the UK Standard Occupational Classification 2020 at unit-group (4-digit) level, with the
+same answer's SOC 2010, ISCO-08 and SOC 2020 extension (6-digit) codes: a job title, what the person does and their
+employer's industry, as collected by UK surveys and administrative forms.
 Answers at or above the auto-coding threshold get status `coded`; the rest are `referred` to a person with the
 top five candidates, or given `uncodable` / `not_in_employment`. Meant for statistical production with clerical
 coders reviewing what is referred, and for research coding where a top-5 short list is useful."""
@@ -28,8 +29,12 @@ KNOWN_LIMITS = """\
   entries answered as unseen and as known titles, mixed one to one; on the dev benchmarks the threshold has been
   conservative (about 70-75% of answers auto-coded at 99-100% agreement). Check the auto-coded share and its
   agreement on a benchmark of your own answers before relying on it.
-- SOC 2020 unit groups only: no SOC 2010, ISCO-08 or 6-digit extension codes. English-language UK answers; the
-  encoder saw little Welsh or other languages.
+- SOC 2010, ISCO-08 and SOC 2020 extension (6-digit) codes are chosen within the SOC 2020 unit group, among the
+  codes the coding index pairs with it, by heads trained on the index alone: an answer whose unit group is wrong
+  gets wrong codes in every scheme, and a sub-group the answer does not name (a teacher of which subject?) falls
+  to the head's best guess, often the group's n.e.c. code. Their confidence is the unit group's times the head's
+  probability within the group; it has not been checked against manually dual-coded answers.
+- English-language UK answers; the encoder saw little Welsh or other languages.
 - Extra coded data changes the softmax head only; explanations, the nearest index entries and the title lookup
   come from the ONS coding index alone. Extra data inherits the biases and errors of whoever coded it.
 - Answers about several jobs, or with too little detail ("manager", "engineer"), are coded to one unit group or
@@ -87,7 +92,9 @@ def model_card(metadata: dict, metrics: dict, changes: dict | None = None, bench
                                 "holdout_known_title_top1", "holdout_known_title_auto_coded_share",
                                 "holdout_known_title_auto_coded_agreement", "holdout_unseen_title_top1",
                                 "holdout_unseen_title_auto_coded_share", "holdout_unseen_title_auto_coded_agreement",
-                                "holdout_calibration_brier", "train_seconds"]),
+                                "holdout_calibration_brier", "holdout_soc2010_top1", "holdout_soc2010_top1_given_unit",
+                                "holdout_isco08_top1", "holdout_isco08_top1_given_unit", "holdout_soc2020_ext_top1",
+                                "holdout_soc2020_ext_top1_given_unit", "train_seconds", "scheme_fit_seconds"]),
     ]
     if benchmark_metrics:
         lines += ["", "Benchmarks given to the run (codable rows):", "", "| metric | value |", "|---|---|",

@@ -1,4 +1,4 @@
-"""Fitting a SocCoder on the ONS volumes: embed the examples once, hold out index titles, fit the head."""
+"""Fitting a SocCoder on the ONS volumes: embed the examples once, hold out index titles, fit the heads."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from model.encoder import DEFAULT_ENCODER, Encoder, TextEncoder
 from model.features import embed_answers
 from model.head import SoftmaxHead
 from model.neighbours import IndexNeighbours
+from model.schemes import SCHEMES, DualCoder, SchemeHead, usable_code
 
 from .calibration import KNOWN_TITLE, UNSEEN_TITLE, fit_calibration, holdout_answers
 from .classification import build_classification
@@ -49,6 +50,33 @@ class TrainingOutcome:
 def new_head(config: TrainingConfig) -> SoftmaxHead:
     """An unfitted head with the parameters `config` sets: the one place that maps config to head."""
     return SoftmaxHead(C=config.C, epochs=config.epochs, learning_rate=config.learning_rate, random_state=config.seed)
+
+
+def fit_dual_coder(X: np.ndarray, text_vectors: np.ndarray, examples: pd.DataFrame, rows: np.ndarray,
+                   config: TrainingConfig) -> DualCoder:
+    """Scheme heads (model.schemes) on the index examples `rows` (a mask), on the features already computed for the
+    unit-group head, with those entries' codes and embeddings as its index evidence."""
+    units = examples["label"].to_numpy(dtype=str)[rows]
+    codes = {scheme: examples[scheme].to_numpy(dtype=str)[rows] for scheme in SCHEMES}
+    heads = {scheme: SchemeHead().fit(X[rows], units, codes[scheme]) for scheme in SCHEMES}
+    return DualCoder(heads, units, codes, text_vectors[rows])
+
+
+def scheme_holdout_metrics(dual: DualCoder, X: np.ndarray, text_vectors: np.ndarray, predicted_units: np.ndarray,
+                           units: np.ndarray, golds: dict[str, np.ndarray]) -> dict[str, float]:
+    """Per scheme, top-1 agreement of held-out entries' codes within the unit group the model chose: on every entry
+    with a code in the scheme, and on those whose unit group was chosen right (`_given_unit`)."""
+    metrics = {}
+    unit_right = predicted_units == units
+    assigned = dual.assign(X, text_vectors, predicted_units)
+    for scheme in dual.heads:
+        gold = golds[scheme]
+        coded = np.array([usable_code(c) for c in gold], dtype=bool)
+        right = np.array([a.code for a in assigned[scheme]]) == gold
+        metrics[f"holdout_{scheme}_top1"] = float(right[coded].mean()) if coded.any() else float("nan")
+        given = coded & unit_right
+        metrics[f"holdout_{scheme}_top1_given_unit"] = float(right[given].mean()) if given.any() else float("nan")
+    return metrics
 
 
 def training_encoder(config: TrainingConfig, examples: pd.DataFrame, encoder: TextEncoder | None = None,
@@ -88,7 +116,8 @@ def with_extra_examples(examples: pd.DataFrame, extra: pd.DataFrame | None) -> t
     if extra is None or extra.empty:
         return examples, np.ones(len(examples), dtype=np.float32)
     weights = np.concatenate([np.ones(len(examples)), extra["weight"].to_numpy(dtype=float)]).astype(np.float32)
-    return pd.concat([examples, extra.drop(columns="weight")], ignore_index=True), weights
+    combined = pd.concat([examples, extra.drop(columns="weight")], ignore_index=True)
+    return combined.fillna({scheme: "" for scheme in SCHEMES}), weights  # extra answers carry SOC 2020 codes only
 
 
 def holdout_metrics(classes: np.ndarray, proba: np.ndarray, labels: np.ndarray) -> dict[str, float]:
@@ -139,10 +168,19 @@ def fit_coder(
 
     log.info("fitting the head on %d examples, %d index entries held out", (~held_out).sum(), held_out.sum())
     trial = new_head(config).fit(X[~held_out], y[~held_out], weights[~held_out])
-    metrics = holdout_metrics(trial.classes_, trial.predict_proba(X[held_out]), y[held_out])
+    trial_proba = trial.predict_proba(X[held_out])
+    metrics = holdout_metrics(trial.classes_, trial_proba, y[held_out])
+    schemes_started = time.perf_counter()
+    trial_dual = fit_dual_coder(X, text_vectors, examples, is_index & ~held_out, config)
+    metrics.update(scheme_holdout_metrics(trial_dual, X[held_out], text_vectors[held_out], trial.classes_[trial_proba.argmax(axis=1)],
+                                          y[held_out], {scheme: examples[scheme].to_numpy(dtype=str)[held_out] for scheme in SCHEMES}))
+    scheme_seconds = time.perf_counter() - schemes_started
 
     log.info("refitting the head on all %d examples", len(examples))
     head = new_head(config).fit(X, y, weights)
+    schemes_started = time.perf_counter()
+    dual = fit_dual_coder(X, text_vectors, examples, is_index, config)  # its entries are the neighbours' rows, in order
+    scheme_seconds += time.perf_counter() - schemes_started
     neighbours = IndexNeighbours(text_vectors[index_rows], neighbour_entries)
 
     log.info("fitting the confidence calibrator and threshold on the held-out entries")
@@ -176,11 +214,12 @@ def fit_coder(
         "trained_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
     }
     coder = SocCoder(encoder, head, neighbours, titles, threshold, metadata, calibrator=calibration.calibrator,
-                     classification=build_classification(index, volume1))
+                     classification=build_classification(index, volume1), dual=dual)
     metrics.update(
         auto_code_threshold=threshold,
         embed_seconds=embedded - started,
         fit_seconds=finished - embedded,
+        scheme_fit_seconds=scheme_seconds,
         train_seconds=finished - started,
     )
     return TrainingOutcome(coder, metrics, len(examples))
