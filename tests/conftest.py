@@ -94,3 +94,17 @@ def real_trained(tmp_path_factory, encoder):
 @pytest.fixture(scope="session")
 def real_coder(real_trained):
     return real_trained.coder
+
+
+@pytest.fixture(scope="session")
+def real_fast_trained(tmp_path_factory, encoder):
+    """The real fast model (static encoder learned from MiniLM), trained once per session like `real_trained`."""
+    data_dir = _real_data_dir()
+    if data_dir is None:
+        pytest.skip("SOC_DATA_DIR does not point at the ONS workbooks")
+    from training.pipeline import train_model
+    from training.train import TrainingConfig
+
+    root = tmp_path_factory.mktemp("real-fast-model")
+    return train_model(data_dir, output_dir=root / "model", config=TrainingConfig(fast=True),
+                       tracking_uri=f"sqlite:///{root / 'mlflow.db'}", encoder=encoder, progress=False)
