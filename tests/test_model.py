@@ -95,3 +95,19 @@ def test_altered_model_file_is_refused(tiny_model_dir, tmp_path):
 def test_directory_without_manifest_is_refused(tmp_path):
     with pytest.raises(ModelArtifactError, match="no manifest.json"):
         SocCoder.load(tmp_path)
+
+
+def test_coding_result_records_every_field_in_column_order_and_copies_candidates():
+    from dataclasses import asdict, fields
+
+    from model.results import CodingResult
+
+    assert [f.name for f in fields(CodingResult)] == RESULT_COLUMNS  # a new field must be a new column too
+    result = CodingResult("2313", "Secondary education teaching professionals", 0.91, "coded",
+                          [{"code": "2313", "title": "t", "score": 0.9}], "Teacher, mathematics (2313)", "2314", 0.9)
+    record = result.as_record()
+    assert record == asdict(result)
+    record["candidates"][0]["code"] = "9999"
+    assert result.candidates[0]["code"] == "2313"
+    row = result.as_row()
+    assert list(row) == RESULT_COLUMNS and json.loads(row["candidates"]) == result.candidates
