@@ -280,13 +280,18 @@ def _load(source):
         _fail(f"{source} is not a usable soc-coder model ({type(error).__name__}: {error}); retrain it with `soc-coder train`")
 
 
-def _classification(model):
-    """The classification saved with a model (only its document is read), or a clear error."""
+def _classification(model, fast=False):
+    """The classification saved with a model (only its document is read), or a clear error. With no --model: the
+    default model's (the fast model's with --fast, or when it is the only one trained: both carry the same)."""
     from model import paths
-    from model.artifact import ModelArtifactError
+    from model.artifact import MANIFEST, ModelArtifactError
     from model.classification import Classification, ClassificationError
 
-    model_dir = _model_dir(model) or paths.default_model_dir()
+    model_dir = _model_dir(model)
+    if model_dir is None:
+        model_dir = paths.default_model_dir(fast)
+        if not fast and not (model_dir / MANIFEST).is_file() and (paths.default_model_dir(True) / MANIFEST).is_file():
+            model_dir = paths.default_model_dir(True)
     try:
         return Classification.from_model_dir(model_dir)
     except (ModelArtifactError, ClassificationError) as error:
@@ -309,10 +314,11 @@ def search(
     query: Annotated[str, typer.Argument(help="Job title or task words, e.g. \"maths teacher\" or \"repairs boilers\".")],
     limit: Annotated[int, typer.Option(min=1, max=100, help="How many unit groups and how many index entries to show.")] = 10,
     model: ModelSource = None,
+    fast: Fast = False,
     as_json: JsonOutput = False,
 ) -> None:
     """Find SOC 2020 unit groups and coding-index entries by job title or task words."""
-    found = _classification(model).search(query, limit)
+    found = _classification(model, fast).search(query, limit)
     if as_json:
         _print_json(found)
     else:
@@ -327,13 +333,14 @@ def search(
 def describe(
     code: Annotated[str, typer.Argument(help="A unit group (e.g. 2313), or a major, sub-major or minor group (2, 23, 231).")],
     model: ModelSource = None,
+    fast: Fast = False,
     as_json: JsonOutput = False,
 ) -> None:
     """A group's place in the hierarchy, description, tasks, related titles, sub-unit groups and SOC 2010 / ISCO-08 links."""
     from model.classification import UnknownCodeError
 
     try:
-        group = _classification(model).describe(code)
+        group = _classification(model, fast).describe(code)
     except UnknownCodeError as error:
         _fail(str(error))
     if as_json:

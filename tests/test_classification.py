@@ -36,9 +36,13 @@ def test_describe_gives_the_hierarchy_volume1_texts_and_the_index_links(classifi
     assert group["related_titles"][:2] == ["Programmer", "Computer programmer"]
     assert group["description"] == "Workers in this unit group are programmers and software development professionals."
     assert group["index_entries"] == 13
-    assert group["sub_unit_groups"] == [{"code": "2134/03", "title": "Software developers", "index_entries": 13}]
-    assert group["soc2010"] == [{"code": "2136", "title": "Programmers and software development professionals", "index_entries": 13}]
-    assert group["isco08"] == [{"code": "2512", "title": "Software Developers", "index_entries": 13}]
+    # the fixture's 13 entries: four sub-unit groups (by code), two SOC 2010 and four ISCO-08 groups (most entries first)
+    assert [(g["code"], g["index_entries"]) for g in group["sub_unit_groups"]] == [("2134/01", 1), ("2134/02", 2), ("2134/03", 9), ("2134/04", 1)]
+    assert group["sub_unit_groups"][2]["title"] == "Software developers"
+    assert [(g["code"], g["index_entries"]) for g in group["soc2010"]] == [("2136", 10), ("2137", 3)]
+    assert group["soc2010"][0]["title"] == "Programmers and software development professionals"
+    assert [(g["code"], g["index_entries"]) for g in group["isco08"]] == [("2512", 7), ("2513", 3), ("2514", 2), ("2511", 1)]
+    assert group["isco08"][0]["title"] == "Software Developers"
 
 
 def test_describe_a_higher_group_lists_the_groups_under_it(classification):
@@ -176,6 +180,18 @@ def test_cli_describe_prints_the_group_or_json(tiny_model_dir):
                  "loads vehicles and plan", "Sub-unit groups (12 coding-index entries in all)", "8214/99", "8212", "8322"):
         assert text in outcome.output
     described = json.loads(runner.invoke(app, ["describe", "8214", "--json", "--model", str(tiny_model_dir)]).output)
-    assert described["soc2010"] == [{"code": "8212", "title": "Van drivers", "index_entries": 12}]
+    # the fixture's 12 delivery-driver entries: 7 are SOC 2010 8212, the 5 couriers and delivery riders 9211
+    assert [(link["code"], link["index_entries"]) for link in described["soc2010"]] == [("8212", 7), ("9211", 5)]
     unknown = runner.invoke(app, ["describe", "1234", "--model", str(tiny_model_dir)])
     assert unknown.exit_code == 2 and "no SOC 2020 group '1234'" in unknown.output
+
+
+def test_cli_search_without_a_model_reads_the_fast_model_when_it_is_the_only_one(tiny_model_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOC_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    missing = runner.invoke(app, ["describe", "5434"])
+    assert missing.exit_code == 2 and "default" in missing.output
+    shutil.copytree(tiny_model_dir, tmp_path / "artifacts" / "models" / "fast")
+    for command in (["describe", "5434", "--json"], ["describe", "5434", "--json", "--fast"]):
+        outcome = runner.invoke(app, command)
+        assert outcome.exit_code == 0, outcome.output
+        assert json.loads(outcome.output)["code"] == "5434"
