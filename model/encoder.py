@@ -85,9 +85,9 @@ class TextEncoder:
 class StaticEncoder:
     """Fast mode's body: a model2vec static model, one vector per vocabulary entry, averaged over an answer's tokens.
 
-    Its vectors are distilled offline from the sentence-transformers encoder (training.distill) and saved inside
-    the soc-coder model as a plain array and the tokenizer as JSON, so a fast model needs neither torch nor
-    transformers at run time and codes thousands of answers a second on one core.
+    Its vectors are learned offline from the sentence-transformers encoder (training.distill) and saved inside
+    the soc-coder model as a plain array and the tokenizer as JSON, so a fast model embeds an answer with a
+    tokenizer call and an average, without a transformer: over a thousand answers a second on 2 cores.
     """
 
     kind = "static"
