@@ -38,11 +38,26 @@ def test_token_bags_count_each_texts_tokens(tiny_fast_coder):
     encoder = tiny_fast_coder.encoder
     bags = token_bags(encoder, ["head chef", "chef", "", "   "])
     counts = np.asarray(bags.sum(axis=1)).ravel() * BAG_SCALE
-    assert counts[0] == len(encoder.model.tokenize(["head chef"])[0]) and counts[1] >= 1 and counts[2] == counts[3] == 0
+    assert counts[0] == len(encoder.tokenizer.ids(["head chef"])[0]) and counts[1] >= 1 and counts[2] == counts[3] == 0
     # the bag times the vectors is the sum the encoder averages: normalised, the same vector
     averaged = bags[:2] @ encoder.vectors
     expected = averaged / np.linalg.norm(averaged, axis=1, keepdims=True)
     assert np.allclose(encoder.encode(["head chef", "chef"]), expected, atol=1e-5)
+
+
+def test_word_tokenizer_gives_the_tokenizers_own_ids_word_by_word(tiny_fast_coder):
+    from tokenizers import Tokenizer
+
+    words = tiny_fast_coder.encoder.tokenizer
+    whole = Tokenizer.from_str(json.dumps(tiny_fast_coder.encoder.tokenizer_json))
+    whole.no_padding()
+    texts = ["Senior care assistant; help residents wash, dress and eat; industry: nursing home",
+             "HGV driver (class 1) - deliveries: 40 drops/day", "Café owner", "  plumber\t\n gas-safe  "]
+    assert words.ids(texts) == [e.ids for e in whole.encode_batch(texts, add_special_tokens=False)]
+    # accents, case, control characters and spacing do not change what is read
+    assert words.ids(["CAFÉ\x07 Owner"]) == words.ids(["cafe owner"]) == words.ids(["  café   owner "])
+    assert words.ids(["", "   ", "\x00"]) == [[], [], []]
+    assert len(words.ids(["nurse " * 400], max_tokens=256)[0]) == 256
 
 
 def test_static_encoder_gives_distinct_unit_vectors_and_zero_for_no_token(tiny_fast_coder):

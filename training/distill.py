@@ -60,12 +60,7 @@ def token_bags(encoder: StaticEncoder, texts: list[str]) -> sp.csr_matrix:
     ("a", "of", "industry") end up short, telling words long, as IDF weighting would make them. Fitted to
     averages instead, dev top-1 was 0.84; to sums, 0.92.
     """
-    ids = encoder.model.tokenize(texts, max_length=256)
-    lengths = np.array([len(i) for i in ids])
-    rows = np.repeat(np.arange(len(ids)), lengths)
-    cols = np.concatenate([np.asarray(i, dtype=np.int64) for i in ids]) if len(ids) else np.zeros(0, dtype=np.int64)
-    values = np.full(len(cols), 1.0 / BAG_SCALE, dtype=np.float32)
-    return sp.csr_matrix((values, (rows, cols)), shape=(len(ids), len(encoder.vectors)))
+    return (encoder.token_counts(texts) * (1.0 / BAG_SCALE)).astype(np.float32)
 
 
 def _preconditioned_cg(matrix: sp.csr_matrix, rhs: np.ndarray, start: np.ndarray, max_iter: int, tol: float) -> tuple[np.ndarray, int]:
