@@ -130,16 +130,18 @@ class SocCoder:
     def _code_batch(self, answers: list[dict]) -> list[CodingResult]:
         scored = self.scores(answers)
         proba = scored.proba
-        top = np.argsort(-proba, axis=1)[:, :N_CANDIDATES]
-        best_codes = [str(self.classes_[row[0]]) for row in top]
-        nearest = self.neighbours.nearest(scored.embeddings, best_codes)
-        schemes = self._scheme_codes(scored, best_codes)
+        top = top_columns(proba, N_CANDIDATES)
+        best_codes = self.classes_[top[:, 0]]
+        # each answer's nearest entries of its chosen unit group: the first explains the code, all weigh the scheme codes
+        within = self.neighbours.top_k_within_codes(scored.embeddings, best_codes, self.dual.weights.knn_k if self.dual else 1)
+        nearest = self.neighbours.nearest(scored.embeddings, best_codes, within)
+        schemes = self._scheme_codes(scored, best_codes, within)
+        titles = [self.unit_group_titles.get(code, "") for code in self.classes_.tolist()]
+        codes = self.classes_.tolist()
         results = []
         for i, answer in enumerate(answers):
-            candidates = [
-                {"code": str(self.classes_[j]), "title": self.unit_group_titles.get(str(self.classes_[j]), ""), "score": round(float(proba[i, j]), 4)}
-                for j in top[i]
-            ]
+            candidates = [{"code": codes[j], "title": titles[j], "score": round(p, 4)}
+                          for j, p in zip(top[i].tolist(), proba[i, top[i]].tolist())]
             ruled = status_before_model(answer["job_title"], answer["job_description"], answer["industry"])
             if ruled is not None:
                 status, reason = ruled
@@ -150,20 +152,23 @@ class SocCoder:
                 continue
             confidence = float(scored.confidence[i])
             status = CODED if confidence >= self.auto_code_threshold and not needs_a_person(answer["job_title"]) else REFERRED
-            code = best_codes[i]
+            code = candidates[0]["code"]
             in_schemes = {f"{scheme}_{field}": value for scheme, assigned in schemes.items()
                           for field, value in (("code", assigned[i].code), ("confidence", round(confidence * assigned[i].conditional, 4)))}
             results.append(
-                CodingResult(code, self.unit_group_titles.get(code, ""), round(confidence, 4), status, candidates,
+                CodingResult(code, candidates[0]["title"], round(confidence, 4), status, candidates,
                              describe_entry(nearest[i]), **in_schemes)
             )
         return results
 
-    def _scheme_codes(self, scored: Scores, units: list[str]) -> dict:
-        """Each answer's code in the other schemes within its chosen unit group; none without scheme heads."""
-        if self.dual is None or not units:
+    def _scheme_codes(self, scored: Scores, units: np.ndarray, within: tuple[np.ndarray, np.ndarray]) -> dict:
+        """Each answer's code in the other schemes within its chosen unit group; none without scheme heads.
+        `within`: the answers' nearest index entries of their unit groups, reused when the scheme heads' entries
+        are the model's index entries (as in every trained model)."""
+        if self.dual is None or not len(units):
             return {}
-        return self.dual.assign(scored.features, scored.embeddings, units, scored.matches)
+        shared = self.dual.entry_embeddings is self.neighbours.embeddings
+        return self.dual.assign(scored.features, scored.embeddings, units, scored.matches, nearest=within if shared else None)
 
     # -- one save/load pair
     def save(self, directory: str | Path) -> Path:
@@ -209,6 +214,17 @@ class SocCoder:
             classification=Classification(documents[CLASSIFICATION_DOCUMENT]) if CLASSIFICATION_DOCUMENT in documents else None,
             dual=DualCoder.from_saved(arrays, config["dual_coding"], neighbours.embeddings) if "dual_coding" in config else None,
         )
+
+
+def top_columns(scores: np.ndarray, n: int) -> np.ndarray:
+    """Each row's n highest-scoring columns, best first (ties: the lower column first)."""
+    n = min(n, scores.shape[1])
+    if n == 0 or len(scores) == 0:
+        return np.zeros((len(scores), n), dtype=np.int64)
+    part = np.argpartition(-scores, n - 1, axis=1)[:, :n] if n < scores.shape[1] else np.tile(np.arange(n), (len(scores), 1))
+    part.sort(axis=1)
+    order = np.argsort(-np.take_along_axis(scores, part, axis=1), axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1)
 
 
 def _as_answers(answers: Iterable[Mapping | str]) -> list[dict]:

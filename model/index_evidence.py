@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .neighbours import IndexNeighbours
+from .segments import edges, row_dots, segment_softmax
 from .title_lookup import LAST_WORDS, NEAR_SPELLING, TitleMatch
 
 
@@ -65,11 +66,6 @@ class Blend:
     lookup: np.ndarray  # the title lookup's distribution alone; all zero where the title was not found
 
 
-def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
-    weights = np.exp((scores - scores.max()) / temperature)
-    return weights / weights.sum()
-
-
 class IndexEvidence:
     """Turns answer embeddings and title matches into distributions over the head's classes."""
 
@@ -81,6 +77,7 @@ class IndexEvidence:
         self._entry_class = np.array([position.get(e["code"], -1) for e in neighbours.entries])
         self._qualifier_words = [content_words(f"{e.get('add', '')} {e.get('ind', '')}") for e in neighbours.entries]
         self._unqualified = np.array([not e.get("add") and not e.get("ind") for e in neighbours.entries])
+        self._qualified = np.array([bool(words) for words in self._qualifier_words])  # has qualifier words to fit
 
     def knn(self, X: np.ndarray) -> np.ndarray:
         """Codes of the k most similar index entries, weighted by a softmax of their similarity."""
@@ -89,8 +86,13 @@ class IndexEvidence:
         if len(X) == 0:
             return out
         similarity, nearest = self.neighbours.top_k(X, w.knn_k)
-        for i, rows in enumerate(nearest):
-            self._add(out[i], rows, _softmax(similarity[i], w.knn_temperature))
+        weights = np.exp((similarity - similarity.max(axis=1, keepdims=True)) / w.knn_temperature)
+        weights /= weights.sum(axis=1, keepdims=True)
+        classes = self._entry_class[nearest]
+        known = classes >= 0
+        np.add.at(out, (np.nonzero(known)[0], classes[known]), weights[known])
+        partly = known.any(axis=1) & ~known.all(axis=1)  # entries coded outside the head's classes left out
+        out[partly] /= out[partly].sum(axis=1, keepdims=True)
         return out
 
     def qualifier_fit(self, rows: np.ndarray, words: set[str]) -> np.ndarray:
@@ -100,25 +102,42 @@ class IndexEvidence:
 
     def lookup(self, X: np.ndarray, matches: list[TitleMatch | None], texts: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(distribution, strength): the matched title's entries chosen among by qualifier fit, in meaning
-        (embedding similarity) and in words (`texts`, the answers as the encoder read them); strength 0 when none."""
+        (embedding similarity) and in words (`texts`, the answers as the encoder read them); strength 0 when none.
+        All answers' entries are scored together as one flat list (model.segments)."""
         w = self.weights
         out = np.zeros((len(X), len(self.classes_)))
-        strength = np.zeros(len(X))
-        for i, match in enumerate(matches):
-            if match is None:
-                continue
-            rows = np.asarray(match.rows)
-            scores = self.neighbours.embeddings[rows] @ X[i] + w.unqualified_bonus * self._unqualified[rows]
-            if texts is not None:
-                # an entry whose qualifier the answer uses gains; one whose qualifier it negates loses
-                scores = scores + w.qualifier_words_bonus * self.qualifier_fit(rows, answer_words(texts[i]))
-                scores = scores - w.contradicted_qualifier_penalty * (self.qualifier_fit(rows, negated_words(texts[i])) > 0)
-            self._add(out[i], rows, _softmax(scores, w.lookup_temperature))
-            factor = w.last_words_factor if match.kind == LAST_WORDS else 1.0
-            if match.kind == NEAR_SPELLING:
-                factor = match.similarity
-            strength[i] = w.lookup_weight * factor if out[i].sum() > 0 else 0.0
+        answers, rows = edges([m.rows if m is not None else None for m in matches])
+        if len(rows) == 0:
+            return out, np.zeros(len(X))
+        scores = row_dots(X[answers], self.neighbours.embeddings[rows]) + w.unqualified_bonus * self._unqualified[rows]
+        if texts is not None:
+            # an entry whose qualifier the answer uses gains; one whose qualifier it negates loses
+            scores = scores + self._qualifier_scores(answers, rows, texts)
+        weights = segment_softmax(scores, answers, w.lookup_temperature)
+        classes = self._entry_class[rows]
+        known = classes >= 0
+        np.add.at(out, (answers[known], classes[known]), weights[known])
+        partly = np.zeros(len(X), dtype=bool)
+        partly[answers[~known]] = True
+        partly &= out.sum(axis=1) > 0  # entries coded outside the head's classes left out
+        out[partly] /= out[partly].sum(axis=1, keepdims=True)
+        factor = np.array([0.0 if m is None else w.last_words_factor if m.kind == LAST_WORDS else
+                           m.similarity if m.kind == NEAR_SPELLING else 1.0 for m in matches])
+        strength = np.where(out.sum(axis=1) > 0, w.lookup_weight * factor, 0.0)
         return out, strength
+
+    def _qualifier_scores(self, answers: np.ndarray, rows: np.ndarray, texts: list[str]) -> np.ndarray:
+        """Per (answer, entry) edge: the qualifier-words bonus minus the penalty for a negated qualifier; only
+        answers with a qualified entry among theirs read their words."""
+        w = self.weights
+        scores = np.zeros(len(rows))
+        qualified = self._qualified[rows]
+        for i in np.unique(answers[qualified]).tolist():
+            mine = np.flatnonzero(answers == i)
+            used, negated = answer_words(texts[i]), negated_words(texts[i])
+            scores[mine] = (w.qualifier_words_bonus * self.qualifier_fit(rows[mine], used)
+                            - w.contradicted_qualifier_penalty * (self.qualifier_fit(rows[mine], negated) > 0))
+        return scores
 
     def combine(self, proba: np.ndarray, X: np.ndarray, matches: list[TitleMatch | None], texts: list[str] | None = None) -> np.ndarray:
         """The head's probabilities blended with both index scores; rows still sum to one."""
@@ -129,10 +148,3 @@ class IndexEvidence:
         blended = (1 - self.weights.knn_weight) * proba + self.weights.knn_weight * self.knn(X)
         found, strength = self.lookup(X, matches, texts)
         return Blend((1 - strength[:, None]) * blended + strength[:, None] * found, found)
-
-    def _add(self, row: np.ndarray, entry_rows: np.ndarray, weights: np.ndarray) -> None:
-        classes = self._entry_class[entry_rows]
-        known = classes >= 0
-        np.add.at(row, classes[known], weights[known])
-        if known.any() and not known.all():
-            row /= row.sum()

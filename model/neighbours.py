@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .nearest_search import TopKSearch
+
 
 class IndexNeighbours:
     """Embeddings of coding-index entries with their code, title and qualifiers."""
@@ -15,32 +17,66 @@ class IndexNeighbours:
         self.entries = entries
         codes = np.array([e["code"] for e in entries], dtype=str)
         self._rows_by_code = {code: np.flatnonzero(codes == code) for code in np.unique(codes)}
+        self._search: TopKSearch | None = None
 
     def top_k(self, X: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(similarities, entry rows) of the k entries most similar to each row of X.
+        """(similarities, entry rows) of the k entries most similar to each row of X, best first
+        (model.nearest_search: exact, in whichever product is faster on this CPU)."""
+        if self._search is None:
+            self._search = TopKSearch(self.embeddings)
+        return self._search.search(X, k)
 
-        torch.topk, not numpy's argpartition: on 512 answers by 32,000 entries it is twenty times faster, and
-        this step was half of fast mode's coding time.
-        """
-        import torch
+    def top_k_within_codes(self, X: np.ndarray, codes: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each row of X, the k entries coded to codes[i] most similar to it: (entry rows, similarities),
+        each (len(X), k), best first, padded with -1 and -inf where the code has fewer entries."""
+        return top_k_within_groups(X, codes, self._rows_by_code, self.embeddings, k)
 
-        similarity = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)) @ torch.from_numpy(self.embeddings).T
-        values, rows = torch.topk(similarity, min(k, similarity.shape[1]), dim=1)
-        return values.numpy(), rows.numpy()
-
-    def nearest(self, X: np.ndarray, codes: list[str]) -> list[dict | None]:
-        """For each row of X, the most similar entry coded to codes[i] (any entry when the code has none)."""
+    def nearest(self, X: np.ndarray, codes: list[str], within: tuple[np.ndarray, np.ndarray] | None = None) -> list[dict | None]:
+        """For each row of X, the most similar entry coded to codes[i] (any entry when the code has none).
+        `within`: top_k_within_codes(X, codes, k) when already computed."""
+        rows, _ = within if within is not None else self.top_k_within_codes(X, codes, 1)
         found: list[dict | None] = []
-        for x, code in zip(X, codes):
-            rows = self._rows_by_code.get(code)
-            if rows is None or len(rows) == 0:
-                similarity = self.embeddings @ x
-                best = int(similarity.argmax())
-            else:
-                similarity = self.embeddings[rows] @ x
-                best = int(rows[similarity.argmax()])
-            found.append({**self.entries[best], "similarity": float(self.embeddings[best] @ x)})
+        for i, best in enumerate(rows[:, 0].tolist() if len(rows) else []):
+            if best < 0:  # a code without index entries: the nearest entry of all
+                best = int((self.embeddings @ X[i]).argmax())
+            found.append({**self.entries[best], "similarity": float(self.embeddings[best] @ X[i])})
         return found
+
+
+def positions_by_value(values) -> list[tuple[str, np.ndarray]]:
+    """[(value, the ascending positions holding it), ...] for each distinct value (as text), in sorted order."""
+    values = np.asarray(values).astype(str)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(values) else np.zeros(0, dtype=np.int64)
+    return [(str(ordered[start]), order[start:stop]) for start, stop in zip(starts, np.r_[starts[1:], len(order)])]
+
+
+def top_k_within_groups(X: np.ndarray, groups, rows_by_group: dict[str, np.ndarray], embeddings: np.ndarray,
+                        k: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of X, the k rows of `embeddings` in its group (`rows_by_group[groups[i]]`) most similar to it:
+    (rows, similarities), each (len(X), k), best first, padded with -1 and -inf.
+
+    One matrix product per distinct group in the batch, not one per answer: answers coded to the same unit group
+    are scored against its entries together.
+    """
+    rows_out = np.full((len(X), k), -1, dtype=np.int64)
+    similarity_out = np.full((len(X), k), -np.inf, dtype=np.float32)
+    if len(X) == 0 or k == 0:
+        return rows_out, similarity_out
+    for group, answers in positions_by_value(groups):
+        entry_rows = rows_by_group.get(group)
+        if entry_rows is None or len(entry_rows) == 0:
+            continue
+        similarity = X[answers] @ embeddings[entry_rows].T
+        kept = min(k, len(entry_rows))
+        top = np.argpartition(-similarity, kept - 1, axis=1)[:, :kept] if kept < len(entry_rows) else \
+            np.broadcast_to(np.arange(kept), (len(answers), kept))
+        top_similarity = np.take_along_axis(similarity, top, axis=1)
+        ranked = np.argsort(-top_similarity, axis=1, kind="stable")
+        rows_out[answers, :kept] = entry_rows[np.take_along_axis(top, ranked, axis=1)]
+        similarity_out[answers, :kept] = np.take_along_axis(top_similarity, ranked, axis=1)
+    return rows_out, similarity_out
 
 
 def describe_entry(entry: dict | None) -> str:

@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .neighbours import positions_by_value, top_k_within_groups
+from .segments import edges, row_dots, segment_softmax
 from .title_lookup import LAST_WORDS, NEAR_SPELLING, TitleMatch
 
 # scheme (the coding-index entry column, and the prefix of its output columns) -> what it is
@@ -36,14 +38,35 @@ def usable_code(code: str) -> bool:
     return bool(code) and "}" not in code
 
 
-def _softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
-    weights = np.exp((scores - scores.max()) / temperature)
-    return weights / weights.sum()
-
-
 def _softmax_rows(logits: np.ndarray) -> np.ndarray:
     shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
     return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def _softmax_padded(similarity: np.ndarray, temperature: float) -> np.ndarray:
+    """Row-wise softmax of similarity / temperature over the finite entries; 0 for the -inf padding."""
+    finite = np.isfinite(similarity)
+    top = np.where(finite.any(axis=1), np.where(finite, similarity, -np.inf).max(axis=1), 0.0)[:, None]
+    weights = np.where(finite, np.exp((np.where(finite, similarity, 0.0) - top) / temperature), 0.0)
+    totals = weights.sum(axis=1, keepdims=True)
+    return np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+
+
+def _votes(answers: np.ndarray, positions: np.ndarray, weights: np.ndarray, n: int, width: int) -> np.ndarray:
+    """(n, width): the weights of each answer's entries summed by the position of the entry's code among its unit
+    group's codes (-1: not one of them, or padding), each row normalised; rows with no vote all zero."""
+    votes = np.zeros((n, width))
+    valid = positions >= 0
+    np.add.at(votes, (answers[valid], positions[valid]), weights[valid])
+    totals = votes.sum(axis=1, keepdims=True)
+    return np.divide(votes, totals, out=votes, where=totals > 0)
+
+
+def _blend_in(blended: np.ndarray, votes: np.ndarray, weight) -> None:
+    """blended = (1 - weight) * blended + weight * votes, in place, on the rows that have votes and a weight."""
+    weight = np.broadcast_to(np.asarray(weight, dtype=float).reshape(-1, 1) if np.ndim(weight) else weight, (len(blended), 1))
+    rows = votes.any(axis=1) & (weight[:, 0] != 0)
+    blended[rows] = (1 - weight[rows]) * blended[rows] + weight[rows] * votes[rows]
 
 
 class SchemeHead:
@@ -88,9 +111,16 @@ class SchemeHead:
         self.intercept_ = np.concatenate(intercepts) if intercepts else np.zeros(0, dtype=np.float32)
         return self
 
-    def _pairs(self, unit: str) -> np.ndarray | None:
-        position = np.searchsorted(self.unit_groups_, unit)
+    def unit_row(self, unit: str) -> int | None:
+        """The row of `allowed_` that lists `unit`'s pairs; None for a unit group the index never coded."""
+        position = int(np.searchsorted(self.unit_groups_, unit))
         if position >= len(self.unit_groups_) or self.unit_groups_[position] != unit:
+            return None
+        return position
+
+    def _pairs(self, unit: str) -> np.ndarray | None:
+        position = self.unit_row(unit)
+        if position is None:
             return None
         own = self.allowed_[position]
         return own[own >= 0]
@@ -100,20 +130,23 @@ class SchemeHead:
         pairs = self._pairs(unit)
         return self.pair_codes_[pairs] if pairs is not None else np.zeros(0, dtype=str)
 
+    def proba_within(self, X: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(the codes `unit` pairs with, each row's probabilities over them) for rows all given that unit group;
+        None for a unit group the index has no codes for."""
+        pairs = self._pairs(unit)
+        if pairs is None or len(pairs) == 0:
+            return None
+        return self.pair_codes_[pairs], _softmax_rows(X @ self.coef_[pairs].T + self.intercept_[pairs])
+
     def conditional_proba(self, X: np.ndarray, units: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per row, (the unit group's codes, their probabilities given that unit group); both empty for a unit
         group the index has no codes for."""
         out: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0, dtype=str), np.zeros(0))] * len(units)
-        units = np.asarray(units).astype(str)
-        for unit in np.unique(units):
-            pairs = self._pairs(unit)
-            if pairs is None:
-                continue
-            rows = np.flatnonzero(units == unit)
-            proba = _softmax_rows(X[rows] @ self.coef_[pairs].T + self.intercept_[pairs])
-            codes = self.pair_codes_[pairs]
-            for row, p in zip(rows, proba):
-                out[row] = (codes, p)
+        for unit, rows in positions_by_value(units):
+            within = self.proba_within(X[rows], unit)
+            if within is not None:
+                for row, p in zip(rows, within[1]):
+                    out[row] = (within[0], p)
         return out
 
     # -- arrays in, arrays out
@@ -141,6 +174,9 @@ class SchemeCode:
 
     code: str
     conditional: float
+
+
+_NO_CODE = SchemeCode("", 0.0)  # a unit group the index gives no code in the scheme
 
 
 @dataclass(frozen=True)
@@ -185,69 +221,81 @@ class DualCoder:
             raise ValueError("entry units, codes and embeddings must describe the same index entries")
         self.weights = weights
         self._rows_by_unit = {unit: np.flatnonzero(self.entry_units == unit) for unit in np.unique(self.entry_units)}
+        # per scheme, the position of each entry's code among its unit group's codes (-1: not one of them)
+        self._entry_position = {scheme: self._code_positions(head, self.entry_codes[scheme]) for scheme, head in self.heads.items()}
+
+    def _code_positions(self, head: "SchemeHead", codes: np.ndarray) -> np.ndarray:
+        position = np.full(len(codes), -1, dtype=np.int64)
+        for unit, rows in self._rows_by_unit.items():
+            index = {code: j for j, code in enumerate(head.codes_of(unit).tolist())}
+            position[rows] = [index.get(code, -1) for code in codes[rows].tolist()]
+        return position
 
     def assign(self, features: np.ndarray, embeddings: np.ndarray, units: Sequence[str],
-               matches: Sequence[TitleMatch | None] | None = None) -> dict[str, list[SchemeCode]]:
-        """Per scheme, each answer's code within `units[i]` and its probability given that unit group."""
-        conditional = {scheme: head.conditional_proba(features, units) for scheme, head in self.heads.items()}
-        out: dict[str, list[SchemeCode]] = {scheme: [] for scheme in self.heads}
-        for i, unit in enumerate(units):
-            nearest = self._nearest(embeddings[i], unit)
-            found = self._found(embeddings[i], unit, matches[i] if matches is not None else None)
-            for scheme in self.heads:
-                codes, proba = conditional[scheme][i]
-                if len(codes) == 0:
-                    out[scheme].append(SchemeCode("", 0.0))
-                    continue
-                blended = self._blend(scheme, codes, proba, nearest, found)
-                best = int(blended.argmax())
-                out[scheme].append(SchemeCode(str(codes[best]), float(blended[best])))
+               matches: Sequence[TitleMatch | None] | None = None,
+               nearest: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, list[SchemeCode]]:
+        """Per scheme, each answer's code within `units[i]` and its probability given that unit group.
+
+        `nearest`: each answer's nearest entries of its unit group, (rows, similarities) as
+        model.neighbours.top_k_within_groups gives them for these entries, when already computed.
+        Each view is an (answers x codes of the unit group) array, padded to the widest unit group, so a batch is
+        blended in a few array operations; only the head's product is taken a unit group at a time.
+        """
+        w = self.weights
+        units = np.asarray(units).astype(str)
+        n = len(units)
+        if n == 0:
+            return {scheme: [] for scheme in self.heads}
+        near_rows, near_similarity = nearest if nearest is not None else \
+            top_k_within_groups(embeddings, units, self._rows_by_unit, self.entry_embeddings, w.knn_k)
+        near_weights = _softmax_padded(near_similarity, w.knn_temperature)
+        found_answers, found_rows, found_strength = self._found_edges(units, matches)
+        found_weights = segment_softmax(row_dots(embeddings[found_answers], self.entry_embeddings[found_rows]),
+                                        found_answers, w.lookup_temperature)
+        groups = positions_by_value(units)
+        out = {}
+        for scheme, head in self.heads.items():
+            width = head.allowed_.shape[1]
+            blended = np.zeros((n, width))
+            pair_rows = np.full(n, -1, dtype=np.int64)  # each answer's unit group's row of head.allowed_
+            for unit, answers in groups:
+                within = head.proba_within(features[answers], unit)
+                if within is not None:
+                    blended[answers, : len(within[0])] = within[1]
+                    pair_rows[answers] = head.unit_row(unit)
+            position = self._entry_position[scheme]
+            _blend_in(blended, _votes(np.arange(n).repeat(near_rows.shape[1]), np.where(near_rows >= 0, position[near_rows], -1).ravel(),
+                                      near_weights.ravel(), n, width), w.knn_weight)
+            _blend_in(blended, _votes(found_answers, position[found_rows], found_weights, n, width), found_strength[:, None])
+            best = blended.argmax(axis=1)
+            conditional = blended[np.arange(n), best]
+            has_codes = pair_rows >= 0
+            codes = np.where(has_codes, head.pair_codes_[head.allowed_[np.maximum(pair_rows, 0), best]], "")
+            out[scheme] = [SchemeCode(code, p) if coded else _NO_CODE
+                           for code, p, coded in zip(codes.tolist(), conditional.tolist(), has_codes.tolist())]
         return out
 
-    def _blend(self, scheme: str, codes: np.ndarray, proba: np.ndarray, nearest, found) -> np.ndarray:
+    def _found_edges(self, units: np.ndarray, matches: Sequence[TitleMatch | None] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(answer, entry row) for each entry of an answer's matched title in its unit group, and each answer's
+        weight for this view (0 without such entries)."""
+        strength = np.zeros(len(units))
+        if matches is None:
+            return *edges([]), strength
         w = self.weights
-        blended = proba
-        for (rows, entry_weights), weight in ((nearest, w.knn_weight), (found[0], found[1])):
-            if len(rows) == 0 or weight == 0:
-                continue
-            votes = self._votes(scheme, codes, rows, entry_weights)
-            if votes is not None:
-                blended = (1 - weight) * blended + weight * votes
-        return blended
-
-    def _votes(self, scheme: str, codes: np.ndarray, rows: np.ndarray, entry_weights: np.ndarray) -> np.ndarray | None:
-        """Entry weights summed per code of `codes` (normalised), or None when no entry has one of them."""
-        position = {code: j for j, code in enumerate(codes)}
-        votes = np.zeros(len(codes))
-        for code, weight in zip(self.entry_codes[scheme][rows], entry_weights):
-            j = position.get(code)
-            if j is not None:
-                votes[j] += weight
-        total = votes.sum()
-        return votes / total if total > 0 else None
-
-    def _nearest(self, embedding: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray]:
-        """(the k index entries of `unit` most similar to the answer, softmax weights of their similarity)."""
-        rows = self._rows_by_unit.get(unit, np.zeros(0, dtype=int))
-        if len(rows) == 0:
-            return rows, np.zeros(0)
-        similarity = self.entry_embeddings[rows] @ embedding
-        k = min(self.weights.knn_k, len(rows))
-        top = np.argpartition(-similarity, k - 1)[:k]
-        return rows[top], _softmax(similarity[top], self.weights.knn_temperature)
-
-    def _found(self, embedding: np.ndarray, unit: str, match: TitleMatch | None) -> tuple[tuple[np.ndarray, np.ndarray], float]:
-        """((the matched title's entries in `unit`, weights by closeness to the answer), the weight of this view)."""
-        empty = (np.zeros(0, dtype=int), np.zeros(0))
-        if match is None:
-            return empty, 0.0
-        rows = np.asarray(match.rows)
-        rows = rows[self.entry_units[rows] == unit]
-        if len(rows) == 0:
-            return empty, 0.0
-        w = self.weights
-        factor = w.last_words_factor if match.kind == LAST_WORDS else match.similarity if match.kind == NEAR_SPELLING else 1.0
-        return (rows, _softmax(self.entry_embeddings[rows] @ embedding, w.lookup_temperature)), w.lookup_weight * factor
+        in_unit: dict[tuple, np.ndarray] = {}
+        rows_per_answer: list[np.ndarray | None] = []
+        for i, (unit, match) in enumerate(zip(units.tolist(), matches)):
+            rows = None
+            if match is not None:
+                key = (match.rows, unit)
+                rows = in_unit.get(key)
+                if rows is None:
+                    rows = in_unit[key] = np.asarray(match.rows)[self.entry_units[np.asarray(match.rows)] == unit]
+                if len(rows):
+                    factor = w.last_words_factor if match.kind == LAST_WORDS else match.similarity if match.kind == NEAR_SPELLING else 1.0
+                    strength[i] = w.lookup_weight * factor
+            rows_per_answer.append(rows)
+        return *edges(rows_per_answer), strength
 
     # -- arrays and JSON, through SocCoder.save/load (the entry embeddings are the model's index_embeddings)
     def to_arrays(self) -> dict[str, np.ndarray]:
