@@ -335,12 +335,14 @@ def code_answer_keys(coder, keys: list[tuple], cache: AnswerCache) -> CodedKeys:
 
 def answer_keys(frame: pd.DataFrame, columns: AnswerColumns, limit: int, rows: np.ndarray, row_ids: list,
                 problems: list[Problem]) -> list[tuple]:
-    """Each row's answer as the coder will see it: cleaned fields, cut to `limit` characters (a Problem when cut)."""
+    """Each row's answer as the coder will see it: cleaned fields, cut to `limit` characters (a Problem when cut).
+    Each distinct value of a column is cleaned once."""
     fields = []
     for name, column in columns.answer_columns().items():
         if column not in frame.columns:
             fields.append([""] * len(frame))
             continue
+        cleaned: dict[str, str] = {}
         values = []
         for position, value in enumerate(frame[column].tolist()):
             value = value if isinstance(value, str) else str(value)
@@ -348,7 +350,10 @@ def answer_keys(frame: pd.DataFrame, columns: AnswerColumns, limit: int, rows: n
                 problems.append(Problem(int(rows[position]), row_ids[position], column, "long answer",
                                         f"{len(value):,} characters; coded on the first {limit:,} (the output keeps them all)"))
                 value = value[:limit]
-            values.append(clean(value))
+            text = cleaned.get(value)
+            if text is None:
+                text = cleaned[value] = clean(value)
+            values.append(text)
         fields.append(values)
     return list(zip(*fields))
 

@@ -7,8 +7,12 @@ Phrases are matched against the normalised job title (model.text.normalise_title
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import clean, is_blank, normalise_title
+
+TITLE_CACHE_SIZE = 100_000  # titles whose verdicts are remembered
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 NOT_IN_EMPLOYMENT = "not_in_employment"
 UNCODABLE = "uncodable"
@@ -66,29 +70,40 @@ def status_before_model(job_title: object, job_description: object, industry: ob
         return UNCODABLE, "empty answer"
     if not has_words(job_title, job_description, industry):
         return UNCODABLE, "no words in the answer (only numbers, dates or symbols)"
-    title = normalise_title(job_title).replace("'", "")
-    if _NOT_IN_EMPLOYMENT_RE.match(title) and not _describes_work(job_description):
+    title, not_employed, vague = _title_verdict(clean(job_title))
+    if not_employed and not _describes_work(job_description):
         return NOT_IN_EMPLOYMENT, f"'{title}' is not an occupation"
-    if _VAGUE_RE.match(title) and is_blank(job_description, industry):
+    if vague and is_blank(job_description, industry):
         return UNCODABLE, f"'{title}' alone is too vague for a unit group"
     return None
+
+
+@lru_cache(maxsize=TITLE_CACHE_SIZE)
+def _title_verdict(job_title: str) -> tuple[str, bool, bool]:
+    """(the title as the rules read it, whether it says the person has no job, whether it is a vague title or a
+    refusal), remembered: survey answers repeat their titles."""
+    title = normalise_title(job_title).replace("'", "")
+    return title, bool(_NOT_IN_EMPLOYMENT_RE.match(title)), bool(_VAGUE_RE.match(title))
 
 
 def needs_a_person(job_title: object) -> bool:
     """A vague title is never auto-coded, even with an industry or a description: the code then rests on a
     guess about the rest of the answer ("Manager" at a charity, "civil servant" in government), so a person
     confirms it."""
-    return is_vague_title(normalise_title(job_title).replace("'", ""))
+    return is_vague_title(_title_verdict(clean(job_title))[0])
 
 
 def is_refusal(job_title: object) -> bool:
     """A refusal or placeholder ("n/a", "don't know"): uncodable, with no candidates worth showing."""
-    return bool(_REFUSAL_RE.match(normalise_title(job_title).replace("'", "")))
+    return bool(_REFUSAL_RE.match(_title_verdict(clean(job_title))[0]))
 
 
 def has_words(*fields: object) -> bool:
     """True when some field holds a letter of any script: "12", "2024-01-05" and an emoji alone hold none."""
-    return any(character.isalpha() for f in fields for character in clean(f))
+    for text in map(clean, fields):
+        if _ASCII_LETTER.search(text) if text.isascii() else any(character.isalpha() for character in text):
+            return True
+    return False
 
 
 def is_vague_title(normalised_title: str) -> bool:

@@ -343,9 +343,17 @@ def neutralise_formula(value: object) -> object:
 def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with neutralise_formula applied to every text cell, input columns included."""
     out = frame.copy()
-    for column in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].map(neutralise_formula)
+    first_characters = set(_FORMULA_START)
+    for position, column in enumerate(out.columns):
+        if pd.api.types.is_numeric_dtype(out.iloc[:, position]):
+            continue
+        values = out.iloc[:, position].tolist()
+        # only cells starting with a formula character can change: look at the others no further
+        risky = [i for i, v in enumerate(values) if type(v) is str and v[:1] in first_characters or (type(v) is not str and isinstance(v, str))]
+        if risky:
+            for i in risky:
+                values[i] = neutralise_formula(values[i])
+            out.isetitem(position, pd.Series(values, index=out.index, dtype=out.dtypes.iloc[position]))
     return out
 
 

@@ -15,7 +15,9 @@ def clean(value: object) -> str:
         return ""
     if isinstance(value, float) and value != value:  # NaN from pandas
         return ""
-    text = unicodedata.normalize("NFKC", str(value)).translate(_QUOTES)
+    text = str(value)
+    if not text.isascii():  # NFKC and the quote table change nothing in ASCII text
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return _SPACE.sub(" ", text).strip()
 
 
