@@ -118,13 +118,20 @@ class SocCoder:
     def code_one(self, job_title: str = "", job_description: str = "", industry: str = "") -> CodingResult:
         return self.code([{"job_title": job_title, "job_description": job_description, "industry": industry}])[0]
 
-    def code(self, answers: Iterable[Mapping], batch_size: int = 512, progress: bool = False) -> list[CodingResult]:
-        """One CodingResult per answer, in order. Each answer maps job_title, job_description, industry (any missing)."""
+    def code(self, answers: Iterable[Mapping], batch_size: int = 1024, progress: bool = False) -> list[CodingResult]:
+        """One CodingResult per answer, in order. Each answer maps job_title, job_description, industry (any missing).
+
+        numpy's own BLAS runs on one thread meanwhile: its products here are small (a unit group's entries), and
+        its threads spinning beside torch's made them several times slower on 2 cores; torch keeps its threads
+        for the large products (the encoder, the search over all index entries)."""
+        from threadpoolctl import threadpool_limits
+
         answers = _as_answers(answers)
         results: list[CodingResult] = []
         batches = range(0, len(answers), batch_size)
-        for start in tqdm(batches, desc="coding", unit="batch", disable=not progress or len(batches) < 2):
-            results.extend(self._code_batch(answers[start : start + batch_size]))
+        with threadpool_limits(limits=1, user_api="blas"):
+            for start in tqdm(batches, desc="coding", unit="batch", disable=not progress or len(batches) < 2):
+                results.extend(self._code_batch(answers[start : start + batch_size]))
         return results
 
     def _code_batch(self, answers: list[dict]) -> list[CodingResult]:

@@ -16,8 +16,9 @@ class IndexNeighbours:
         self.embeddings = np.asarray(embeddings, dtype=np.float32)
         self.entries = entries
         codes = np.array([e["code"] for e in entries], dtype=str)
-        self._rows_by_code = {code: np.flatnonzero(codes == code) for code in np.unique(codes)}
+        self._codes = codes
         self._search: TopKSearch | None = None
+        self._by_code: GroupedEmbeddings | None = None
 
     def top_k(self, X: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(similarities, entry rows) of the k entries most similar to each row of X, best first
@@ -29,7 +30,9 @@ class IndexNeighbours:
     def top_k_within_codes(self, X: np.ndarray, codes: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """For each row of X, the k entries coded to codes[i] most similar to it: (entry rows, similarities),
         each (len(X), k), best first, padded with -1 and -inf where the code has fewer entries."""
-        return top_k_within_groups(X, codes, self._rows_by_code, self.embeddings, k)
+        if self._by_code is None:
+            self._by_code = GroupedEmbeddings(self.embeddings, self._codes)
+        return self._by_code.top_k(X, codes, k)
 
     def nearest(self, X: np.ndarray, codes: list[str], within: tuple[np.ndarray, np.ndarray] | None = None) -> list[dict | None]:
         """For each row of X, the most similar entry coded to codes[i] (any entry when the code has none).
@@ -52,31 +55,42 @@ def positions_by_value(values) -> list[tuple[str, np.ndarray]]:
     return [(str(ordered[start]), order[start:stop]) for start, stop in zip(starts, np.r_[starts[1:], len(order)])]
 
 
-def top_k_within_groups(X: np.ndarray, groups, rows_by_group: dict[str, np.ndarray], embeddings: np.ndarray,
-                        k: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each row of X, the k rows of `embeddings` in its group (`rows_by_group[groups[i]]`) most similar to it:
-    (rows, similarities), each (len(X), k), best first, padded with -1 and -inf.
+class GroupedEmbeddings:
+    """Embeddings with a group each (entries with their unit group), kept sorted by group so each group's block is
+    one contiguous slice: a batch's answers are scored against their own group's block without copying it."""
 
-    One matrix product per distinct group in the batch, not one per answer: answers coded to the same unit group
-    are scored against its entries together.
-    """
-    rows_out = np.full((len(X), k), -1, dtype=np.int64)
-    similarity_out = np.full((len(X), k), -np.inf, dtype=np.float32)
-    if len(X) == 0 or k == 0:
+    def __init__(self, embeddings: np.ndarray, groups):
+        groups = np.asarray(groups).astype(str)
+        order = np.argsort(groups, kind="stable")
+        self._sorted = np.ascontiguousarray(embeddings[order])
+        self._blocks = {group: (order[positions], slice(int(positions[0]), int(positions[-1]) + 1))
+                        for group, positions in positions_by_value(groups[order])}
+
+    def top_k(self, X: np.ndarray, groups, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each row of X, the k rows of the embeddings in its group (groups[i]) most similar to it:
+        (rows, similarities), each (len(X), k), best first, padded with -1 and -inf.
+
+        One matrix product per distinct group in the batch, not one per answer."""
+        rows_out = np.full((len(X), k), -1, dtype=np.int64)
+        similarity_out = np.full((len(X), k), -np.inf, dtype=np.float32)
+        if len(X) == 0 or k == 0:
+            return rows_out, similarity_out
+        for group, answers in positions_by_value(groups):
+            block = self._blocks.get(group)
+            if block is None:
+                continue
+            entry_rows, where = block
+            similarity = X[answers] @ self._sorted[where].T
+            kept = min(k, len(entry_rows))
+            if kept < len(entry_rows):
+                top = np.argpartition(-similarity, kept - 1, axis=1)[:, :kept]
+                similarity = np.take_along_axis(similarity, top, axis=1)
+            else:
+                top = np.broadcast_to(np.arange(kept), similarity.shape)
+            ranked = np.argsort(-similarity, axis=1, kind="stable")
+            rows_out[answers, :kept] = entry_rows[np.take_along_axis(top, ranked, axis=1)]
+            similarity_out[answers, :kept] = np.take_along_axis(similarity, ranked, axis=1)
         return rows_out, similarity_out
-    for group, answers in positions_by_value(groups):
-        entry_rows = rows_by_group.get(group)
-        if entry_rows is None or len(entry_rows) == 0:
-            continue
-        similarity = X[answers] @ embeddings[entry_rows].T
-        kept = min(k, len(entry_rows))
-        top = np.argpartition(-similarity, kept - 1, axis=1)[:, :kept] if kept < len(entry_rows) else \
-            np.broadcast_to(np.arange(kept), (len(answers), kept))
-        top_similarity = np.take_along_axis(similarity, top, axis=1)
-        ranked = np.argsort(-top_similarity, axis=1, kind="stable")
-        rows_out[answers, :kept] = entry_rows[np.take_along_axis(top, ranked, axis=1)]
-        similarity_out[answers, :kept] = np.take_along_axis(top_similarity, ranked, axis=1)
-    return rows_out, similarity_out
 
 
 def describe_entry(entry: dict | None) -> str:

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .neighbours import positions_by_value, top_k_within_groups
+from .neighbours import GroupedEmbeddings, positions_by_value
 from .segments import edges, row_dots, segment_softmax
 from .title_lookup import LAST_WORDS, NEAR_SPELLING, TitleMatch
 
@@ -83,9 +83,11 @@ class SchemeHead:
     def __init__(self, temperature: float = 0.05, prior_weight: float = 1.0):
         self.temperature = temperature
         self.prior_weight = prior_weight
+        self._unit_blocks: dict[str, tuple | None] = {}  # unit group -> (codes, coefficients, intercepts), made on use
 
     def fit(self, X: np.ndarray, units, codes) -> "SchemeHead":
         """Learn from rows with a usable code; `units[i]` is row i's SOC 2020 unit group, `codes[i]` its code."""
+        self._unit_blocks = {}
         units, codes = np.asarray(units).astype(str), np.asarray(codes).astype(str)
         keep = np.array([usable_code(c) for c in codes], dtype=bool)
         X, units, codes = np.asarray(X, dtype=np.float32)[keep], units[keep], codes[keep]
@@ -133,10 +135,16 @@ class SchemeHead:
     def proba_within(self, X: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(the codes `unit` pairs with, each row's probabilities over them) for rows all given that unit group;
         None for a unit group the index has no codes for."""
-        pairs = self._pairs(unit)
-        if pairs is None or len(pairs) == 0:
+        block = self._unit_blocks.get(unit)
+        if block is None:
+            pairs = self._pairs(unit)
+            block = None if pairs is None or len(pairs) == 0 else \
+                (self.pair_codes_[pairs], np.ascontiguousarray(self.coef_[pairs].T), self.intercept_[pairs])
+            self._unit_blocks[unit] = block
+        if block is None:
             return None
-        return self.pair_codes_[pairs], _softmax_rows(X @ self.coef_[pairs].T + self.intercept_[pairs])
+        codes, coef, intercept = block
+        return codes, _softmax_rows(X @ coef + intercept)
 
     def conditional_proba(self, X: np.ndarray, units: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per row, (the unit group's codes, their probabilities given that unit group); both empty for a unit
@@ -220,7 +228,8 @@ class DualCoder:
         if len({len(self.entry_units), len(entry_embeddings), *map(len, self.entry_codes.values())}) > 1:
             raise ValueError("entry units, codes and embeddings must describe the same index entries")
         self.weights = weights
-        self._rows_by_unit = {unit: np.flatnonzero(self.entry_units == unit) for unit in np.unique(self.entry_units)}
+        self._rows_by_unit = {unit: rows for unit, rows in positions_by_value(self.entry_units)}
+        self._by_unit: GroupedEmbeddings | None = None  # made when assign() must find the nearest entries itself
         # per scheme, the position of each entry's code among its unit group's codes (-1: not one of them)
         self._entry_position = {scheme: self._code_positions(head, self.entry_codes[scheme]) for scheme, head in self.heads.items()}
 
@@ -237,7 +246,7 @@ class DualCoder:
         """Per scheme, each answer's code within `units[i]` and its probability given that unit group.
 
         `nearest`: each answer's nearest entries of its unit group, (rows, similarities) as
-        model.neighbours.top_k_within_groups gives them for these entries, when already computed.
+        model.neighbours.GroupedEmbeddings.top_k gives them for these entries, when already computed.
         Each view is an (answers x codes of the unit group) array, padded to the widest unit group, so a batch is
         blended in a few array operations; only the head's product is taken a unit group at a time.
         """
@@ -246,20 +255,23 @@ class DualCoder:
         n = len(units)
         if n == 0:
             return {scheme: [] for scheme in self.heads}
-        near_rows, near_similarity = nearest if nearest is not None else \
-            top_k_within_groups(embeddings, units, self._rows_by_unit, self.entry_embeddings, w.knn_k)
+        if nearest is None:
+            if self._by_unit is None:
+                self._by_unit = GroupedEmbeddings(self.entry_embeddings, self.entry_units)
+            nearest = self._by_unit.top_k(embeddings, units, w.knn_k)
+        near_rows, near_similarity = nearest
         near_weights = _softmax_padded(near_similarity, w.knn_temperature)
         found_answers, found_rows, found_strength = self._found_edges(units, matches)
         found_weights = segment_softmax(row_dots(embeddings[found_answers], self.entry_embeddings[found_rows]),
                                         found_answers, w.lookup_temperature)
-        groups = positions_by_value(units)
+        groups = [(unit, answers, features[answers]) for unit, answers in positions_by_value(units)]
         out = {}
         for scheme, head in self.heads.items():
             width = head.allowed_.shape[1]
             blended = np.zeros((n, width))
             pair_rows = np.full(n, -1, dtype=np.int64)  # each answer's unit group's row of head.allowed_
-            for unit, answers in groups:
-                within = head.proba_within(features[answers], unit)
+            for unit, answers, unit_features in groups:
+                within = head.proba_within(unit_features, unit)
                 if within is not None:
                     blended[answers, : len(within[0])] = within[1]
                     pair_rows[answers] = head.unit_row(unit)
