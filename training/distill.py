@@ -13,7 +13,6 @@ itself. At run time an answer costs a tokenizer call and an average: no transfor
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import re
@@ -42,11 +41,17 @@ def domain_vocabulary(texts: Iterable[str], min_length: int = 3) -> list[str]:
 def distill_static_encoder(base: TextEncoder, vocabulary: list[str]) -> StaticEncoder:
     """Step 1: token vectors from the transformer inside `base` (already in memory), `vocabulary` added."""
     from model2vec.distill import distill_from_model
+    from transformers import AutoTokenizer
 
     transformer = base.model[0]  # sentence-transformers' Transformer module: the Hugging Face model and tokenizer
     log.info("distilling token vectors from %s with %d domain words", base.name, len(vocabulary))
-    # a copy: distill_from_model rewrites the tokenizer it is given, which would change how `base` reads text
-    tokenizer = copy.deepcopy(transformer.tokenizer)
+    # The tokenizer as saved, loaded afresh, never `base`'s own: distill_from_model rewrites the tokenizer it is
+    # given, and what it builds depends on the tokenizer's padding, which sentence-transformers changes whenever
+    # `base` encodes. (model2vec tests whether "a, ," tokenizes to 3 tokens to decide how to space punctuation;
+    # the saved MiniLM tokenizer pads to 128, so punctuation becomes "; " rather than " ; ". A copy of `base`'s
+    # tokenizer gave "; " on a fresh encoder and " ; " once it had encoded anything: the same training then gave
+    # other vectors.)
+    tokenizer = AutoTokenizer.from_pretrained(transformer.tokenizer.name_or_path)
     static = distill_from_model(transformer.auto_model, tokenizer, vocabulary=vocabulary, pca_dims=None,
                                 sif_coefficient=None, device="cpu")
     return StaticEncoder(np.asarray(static.embedding, dtype=np.float32), json.loads(static.tokenizer.to_str()), base.name,
