@@ -5,7 +5,7 @@ Two steps, both offline, from the encoder the project ships:
    through the encoder alone (model2vec's distill, without PCA or weighting);
 2. fit: the vectors are refitted so that the sum of a text's token vectors comes as close as it can to the
    encoder's embedding of the whole text, over the training texts (ridge regression towards the distilled
-   vectors; the idea of model2vec's tokenlearn).
+   vectors, the idea of model2vec's tokenlearn, solved exactly by a sparse factorisation in a few seconds).
 
 With distilled vectors alone the fast model's dev top-1 was 0.83; after the fit 0.936, against 0.953 for MiniLM
 itself. At run time an answer costs a tokenizer call and an average: no transformer.
@@ -86,6 +86,8 @@ def fit_token_vectors(encoder: StaticEncoder, texts: list[str], targets: np.ndar
     """
     bags = token_bags(encoder, texts).tocsc()
     used = np.flatnonzero(np.diff(bags.indptr))  # tokens that occur in some text
+    if not len(used):
+        raise ValueError(f"none of the {len(texts)} texts has a token to fit the static token vectors to")
     bags = bags[:, used].astype(np.float64).tocsr()
     targets = np.asarray(targets, dtype=np.float64)
     prior = encoder.vectors.astype(np.float64)
