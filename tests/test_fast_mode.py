@@ -8,7 +8,7 @@ import pytest
 
 from model import SocCoder
 from model.encoder import StaticEncoder, TextEncoder
-from training.distill import BAG_SCALE, domain_vocabulary, token_bags
+from training.distill import BAG_SCALE, domain_vocabulary, fit_token_vectors, token_bags
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +58,36 @@ def test_word_tokenizer_gives_the_tokenizers_own_ids_word_by_word(tiny_fast_code
     assert words.ids(["CAFÉ\x07 Owner"]) == words.ids(["cafe owner"]) == words.ids(["  café   owner "])
     assert words.ids(["", "   ", "\x00"]) == [[], [], []]
     assert len(words.ids(["nurse " * 400], max_tokens=256)[0]) == 256
+
+
+def test_fit_token_vectors_is_the_ridge_solution_and_leaves_tokens_the_texts_lack_alone(tiny_fast_coder):
+    prior = tiny_fast_coder.encoder  # any static encoder will do as the vectors to keep close to
+    texts = ["head chef", "chef de partie in a hotel", "kitchen porter", "staff nurse on a hospital ward", "van driver",
+             "delivery driver for a parcels firm", "software developer; industry: bank", "web developer", "nurse", ""]
+    targets = np.random.default_rng(0).normal(size=(len(texts), prior.dimension))
+    targets /= np.linalg.norm(targets, axis=1, keepdims=True)
+    l2 = 1e-5
+    fitted = fit_token_vectors(prior, texts, targets, l2)
+
+    bags = token_bags(prior, texts)
+    used = np.unique(bags.indices)
+    unused = np.setdiff1d(np.arange(len(prior.vectors)), used)
+    assert 20 < len(used) < len(texts) * 10 and fitted.settings["fit_tokens"] == len(used)
+    assert np.array_equal(fitted.vectors[unused], prior.vectors[unused])
+    # the used tokens' vectors minimise ||B W - targets||^2 + l2 ||W - P||^2: the least-squares solution of
+    # [B; sqrt(l2) I] W = [targets; sqrt(l2) P], here solved densely
+    B = bags[:, used].toarray().astype(np.float64)
+    stacked = np.vstack([B, np.sqrt(l2) * np.eye(len(used))])
+    expected = np.linalg.lstsq(stacked, np.vstack([targets, np.sqrt(l2) * prior.vectors[used]]), rcond=None)[0]
+    assert np.abs(expected - prior.vectors[used]).max() > 0.5  # the fit moves them far
+    np.testing.assert_allclose(fitted.vectors[used], expected, rtol=1e-3, atol=1e-3)  # up to float16 storage
+    sums = lambda vectors: B[:-1] @ vectors[used]  # the empty text, last, has none
+    cosine = lambda vectors: np.mean([a @ b / np.linalg.norm(a) for a, b in zip(sums(vectors), targets[:-1])])
+    assert fitted.settings["fit_cosine"] == pytest.approx(cosine(fitted.vectors) * 9 / 10, abs=1e-3)  # it counts 0
+    assert cosine(prior.vectors) < 0.1 and cosine(fitted.vectors) > 0.9
+
+    with pytest.raises(ValueError, match="none of the 2 texts has a token"):
+        fit_token_vectors(prior, ["", "   "], targets[:2], l2)
 
 
 def test_static_encoder_gives_distinct_unit_vectors_and_zero_for_no_token(tiny_fast_coder):

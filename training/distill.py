@@ -5,7 +5,7 @@ Two steps, both offline, from the encoder the project ships:
    through the encoder alone (model2vec's distill, without PCA or weighting);
 2. fit: the vectors are refitted so that the sum of a text's token vectors comes as close as it can to the
    encoder's embedding of the whole text, over the training texts (ridge regression towards the distilled
-   vectors; the idea of model2vec's tokenlearn).
+   vectors, the idea of model2vec's tokenlearn, solved exactly by a sparse factorisation in a few seconds).
 
 With distilled vectors alone the fast model's dev top-1 was 0.83; after the fit 0.936, against 0.953 for MiniLM
 itself. At run time an answer costs a tokenizer call and an average: no transformer.
@@ -13,7 +13,6 @@ itself. At run time an answer costs a tokenizer call and an average: no transfor
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import re
@@ -22,6 +21,7 @@ from collections.abc import Iterable
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.linalg import splu
 
 from model.encoder import StaticEncoder, TextEncoder
 
@@ -41,11 +41,17 @@ def domain_vocabulary(texts: Iterable[str], min_length: int = 3) -> list[str]:
 def distill_static_encoder(base: TextEncoder, vocabulary: list[str]) -> StaticEncoder:
     """Step 1: token vectors from the transformer inside `base` (already in memory), `vocabulary` added."""
     from model2vec.distill import distill_from_model
+    from transformers import AutoTokenizer
 
     transformer = base.model[0]  # sentence-transformers' Transformer module: the Hugging Face model and tokenizer
     log.info("distilling token vectors from %s with %d domain words", base.name, len(vocabulary))
-    # a copy: distill_from_model rewrites the tokenizer it is given, which would change how `base` reads text
-    tokenizer = copy.deepcopy(transformer.tokenizer)
+    # The tokenizer as saved, loaded afresh, never `base`'s own: distill_from_model rewrites the tokenizer it is
+    # given, and what it builds depends on the tokenizer's padding, which sentence-transformers changes whenever
+    # `base` encodes. (model2vec tests whether "a, ," tokenizes to 3 tokens to decide how to space punctuation;
+    # the saved MiniLM tokenizer pads to 128, so punctuation becomes "; " rather than " ; ". A copy of `base`'s
+    # tokenizer gave "; " on a fresh encoder and " ; " once it had encoded anything: the same training then gave
+    # other vectors.)
+    tokenizer = AutoTokenizer.from_pretrained(transformer.tokenizer.name_or_path)
     static = distill_from_model(transformer.auto_model, tokenizer, vocabulary=vocabulary, pca_dims=None,
                                 sif_coefficient=None, device="cpu")
     return StaticEncoder(np.asarray(static.embedding, dtype=np.float32), json.loads(static.tokenizer.to_str()), base.name,
@@ -63,49 +69,40 @@ def token_bags(encoder: StaticEncoder, texts: list[str]) -> sp.csr_matrix:
     return (encoder.token_counts(texts) * (1.0 / BAG_SCALE)).astype(np.float32)
 
 
-def _preconditioned_cg(matrix: sp.csr_matrix, rhs: np.ndarray, start: np.ndarray, max_iter: int, tol: float) -> tuple[np.ndarray, int]:
-    """Solve matrix @ X = rhs for every column at once (conjugate gradients with a diagonal preconditioner)."""
-    diagonal = matrix.diagonal()[:, None]
-    x = start.copy()
-    residual = rhs - matrix @ x
-    z = residual / diagonal
-    direction = z.copy()
-    rz = (residual * z).sum(axis=0)
-    scale = np.sqrt((rhs * rhs).sum(axis=0)) + 1e-12
-    for step in range(1, max_iter + 1):
-        product = matrix @ direction
-        alpha = rz / np.maximum((direction * product).sum(axis=0), 1e-30)
-        x += direction * alpha
-        residual -= product * alpha
-        if np.sqrt((residual * residual).sum(axis=0)).max() / scale.min() < tol:
-            return x, step
-        z = residual / diagonal
-        rz_next = (residual * z).sum(axis=0)
-        direction = z + direction * np.divide(rz_next, rz, out=np.zeros_like(rz), where=rz > 0)
-        rz = rz_next
-    return x, max_iter
+def fit_token_vectors(encoder: StaticEncoder, texts: list[str], targets: np.ndarray, l2: float = 1e-4) -> StaticEncoder:
+    """Step 2: token vectors whose sums over `texts` best match `targets` (the encoder's embeddings of them).
 
-
-def fit_token_vectors(encoder: StaticEncoder, texts: list[str], targets: np.ndarray, l2: float = 1e-4,
-                      max_iter: int = 300, tol: float = 1e-4) -> StaticEncoder:
-    """Step 2: token vectors whose averages over `texts` best match `targets` (the encoder's embeddings of them).
-
-    Minimises ||B W - targets||^2 + l2 ||W - P||^2, B = token_bags(texts), P the distilled vectors: tokens the
-    texts never use keep their distilled vector.
+    Minimises ||B W - targets||^2 + l2 ||W - P||^2, B = token_bags(texts), P the distilled vectors, exactly: the
+    normal equations (B^T B + l2 I) D = B^T (targets - B P) for the change D = W - P are solved by a sparse LU
+    factorisation (scipy's SuperLU, minimum-degree ordering), once for all columns. Only the tokens the texts use
+    are in the system (10,734 of 34,533 for the ONS texts): the others' rows of B^T B are zero, so they keep
+    their distilled vector exactly. On the ONS texts this takes about 3 s where conjugate gradients over the
+    whole vocabulary took 99 s (298 steps) for the same vectors (equal after float16 storage).
     """
-    bags = token_bags(encoder, texts).astype(np.float64)
+    bags = token_bags(encoder, texts).tocsc()
+    used = np.flatnonzero(np.diff(bags.indptr))  # tokens that occur in some text
+    if not len(used):
+        raise ValueError(f"none of the {len(texts)} texts has a token to fit the static token vectors to")
+    bags = bags[:, used].astype(np.float64).tocsr()
     targets = np.asarray(targets, dtype=np.float64)
     prior = encoder.vectors.astype(np.float64)
-    system = (bags.T @ bags + l2 * sp.identity(bags.shape[1], format="csr")).tocsr()
-    vectors, steps = _preconditioned_cg(system, np.asarray(bags.T @ targets) + l2 * prior, prior, max_iter, tol)
-    if not np.isfinite(vectors).all() or np.abs(vectors).max() > 1e4:
-        raise ValueError(f"fitting the static token vectors diverged (largest value {np.abs(vectors).max():g}); try a larger l2")
-    fitted = bags @ vectors
+    system = (bags.T @ bags + l2 * sp.identity(len(used), format="csr")).tocsc()
+    # symmetric positive definite: a symmetric fill-reducing ordering and no pivoting keep the factors sparse
+    factors = splu(system, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True})
+    change = factors.solve(np.asarray(bags.T @ (targets - bags @ prior[used])))
+    if not np.isfinite(change).all() or np.abs(change).max() > 1e4:
+        raise ValueError(f"fitting the static token vectors failed (largest change {np.abs(change).max():g}); "
+                         "are the targets finite? try a larger l2")
+    vectors = prior.copy()
+    vectors[used] += change
+    fitted = bags @ vectors[used]
     fitted /= np.linalg.norm(fitted, axis=1, keepdims=True) + 1e-12
     similarity = float((fitted * targets).sum(axis=1).mean())
-    log.info("token vectors fitted in %d steps: mean cosine to the encoder on %d texts %.3f", steps, len(texts), similarity)
+    log.info("token vectors fitted (%d of %d tokens occur in the texts; sparse LU with %d nonzeros): "
+             "mean cosine to the encoder on %d texts %.3f", len(used), len(prior), factors.L.nnz + factors.U.nnz,
+             len(texts), similarity)
     settings = {**encoder.settings, "fit": "ridge towards the distilled vectors", "l2": l2, "fit_texts": len(texts),
-                "fit_cosine": round(similarity, 4), "fit_steps": steps}
+                "fit_tokens": int(len(used)), "fit_cosine": round(similarity, 4)}
     return StaticEncoder(vectors.astype(np.float32), encoder.tokenizer_json, encoder.base_encoder, settings)
 
 
