@@ -37,12 +37,13 @@ class IndexNeighbours:
     def nearest(self, X: np.ndarray, codes: list[str], within: tuple[np.ndarray, np.ndarray] | None = None) -> list[dict | None]:
         """For each row of X, the most similar entry coded to codes[i] (any entry when the code has none).
         `within`: top_k_within_codes(X, codes, k) when already computed."""
-        rows, _ = within if within is not None else self.top_k_within_codes(X, codes, 1)
+        rows, similarity = within if within is not None else self.top_k_within_codes(X, codes, 1)
         found: list[dict | None] = []
-        for i, best in enumerate(rows[:, 0].tolist() if len(rows) else []):
+        for i, (best, closeness) in enumerate(zip(rows[:, 0].tolist(), similarity[:, 0].tolist()) if len(rows) else []):
             if best < 0:  # a code without index entries: the nearest entry of all
                 best = int((self.embeddings @ X[i]).argmax())
-            found.append({**self.entries[best], "similarity": float(self.embeddings[best] @ X[i])})
+                closeness = float(self.embeddings[best] @ X[i])
+            found.append({**self.entries[best], "similarity": closeness})
         return found
 
 

@@ -90,6 +90,31 @@ def test_fit_token_vectors_is_the_ridge_solution_and_leaves_tokens_the_texts_lac
         fit_token_vectors(prior, ["", "   "], targets[:2], l2)
 
 
+def test_reduced_static_vectors_embed_a_text_as_the_projection_of_its_full_embedding(tiny_fast_coder):
+    from training.distill import principal_directions, reduce_dimensions
+
+    full = tiny_fast_coder.encoder
+    texts = ["head chef", "chef de partie in a hotel", "kitchen porter", "staff nurse on a hospital ward", "van driver",
+             "delivery driver for a parcels firm", "software developer; industry: bank", "web developer", "nurse",
+             "care assistant in a nursing home", "secondary school maths teacher", "finisher; industry: bookbinding"]
+    assert reduce_dimensions(full, texts, full.dimension) is full
+    reduced = reduce_dimensions(full, texts, 8)
+    assert reduced.dimension == 8 and reduced.settings["dimensions"] == 8 and reduced.settings["reduced_from"] == full.dimension
+    assert 0.5 < reduced.settings["variance_kept"] <= 1.0
+    # the directions kept are orthonormal, those the texts' embeddings spread along most, the most first
+    embedded = full.encode(texts).astype(np.float64)
+    projection = principal_directions(embedded, 8)
+    np.testing.assert_allclose(projection.T @ projection, np.eye(8), atol=1e-9)
+    spread = ((embedded @ projection) ** 2).sum(axis=0)
+    assert np.all(np.diff(spread) <= 1e-9) and spread[0] > 2 * spread[-1]
+    assert spread.sum() / (embedded ** 2).sum() == pytest.approx(reduced.settings["variance_kept"], abs=1e-4)
+    # the reduced vectors are the full ones projected (up to float16 storage), so a text's reduced embedding is
+    # its full embedding projected, then normalised
+    np.testing.assert_allclose(reduced.vectors, full.vectors @ projection, atol=2e-3 * np.abs(full.vectors).max())
+    projected = embedded @ projection
+    np.testing.assert_allclose(reduced.encode(texts), projected / np.linalg.norm(projected, axis=1, keepdims=True), atol=1e-2)
+
+
 def test_static_encoder_gives_distinct_unit_vectors_and_zero_for_no_token(tiny_fast_coder):
     encoder = tiny_fast_coder.encoder
     assert isinstance(encoder, StaticEncoder)

@@ -88,7 +88,8 @@ def test_real_model_scheme_agreement_on_held_out_titles_stays_above_its_floors(r
     assert metrics["holdout_soc2020_ext_top1"] <= metrics["holdout_top1"]
 
 
-# fast mode: top-1 floors about four points under what the real fast model measured (see the README)
+# fast mode: top-1 floors about four points under what the real fast model measured (see the README); issue 7
+# allows it at most two points under the default model on each dev benchmark
 FAST_TOP1_FLOORS = {"dev.csv": 0.89, "external-dev.csv": 0.89, "realistic-dev.csv": 0.93}
 
 
@@ -98,7 +99,7 @@ def test_fast_model_agreement_stays_above_its_floors_and_near_the_default(real_f
     fast_top1, fast_auto, fast_auto_agreement = _agreement(real_fast_trained.coder, frame)
     default_top1, _, _ = _agreement(real_coder, frame)
     assert fast_top1 >= FAST_TOP1_FLOORS[benchmark]
-    assert fast_top1 >= default_top1 - 0.04
+    assert fast_top1 >= default_top1 - 0.02
     assert fast_auto >= 0.45 and fast_auto_agreement >= 0.95
 
 
@@ -108,6 +109,7 @@ def test_fast_model_is_trained_with_a_static_encoder_and_the_same_hold_out(real_
     coder = real_fast_trained.coder
     assert isinstance(coder.encoder, StaticEncoder) and coder.metadata["fast"] is True
     assert coder.encoder.settings["fit_cosine"] > 0.9  # its averages follow MiniLM on the training texts
+    assert coder.encoder.dimension == 256 and coder.encoder.settings["variance_kept"] > 0.8  # reduced from 384
     # the same held-out titles as the default model; the head alone does about as well on them (0.589 both)
     assert real_fast_trained.metrics["holdout_rows"] == real_trained.metrics["holdout_rows"]
     assert real_fast_trained.metrics["holdout_top1"] > 0.54

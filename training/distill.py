@@ -1,14 +1,17 @@
 """Fast mode's encoder: static token vectors learned from the sentence-transformers encoder (model2vec-style).
 
-Two steps, both offline, from the encoder the project ships:
+Three steps, all offline, from the encoder the project ships:
 1. distil: every token of the encoder's vocabulary, and every word of the ONS texts as a whole token, is passed
    through the encoder alone (model2vec's distill, without PCA or weighting);
 2. fit: the vectors are refitted so that the sum of a text's token vectors comes as close as it can to the
    encoder's embedding of the whole text, over the training texts (ridge regression towards the distilled
-   vectors, the idea of model2vec's tokenlearn, solved exactly by a sparse factorisation in a few seconds).
+   vectors, the idea of model2vec's tokenlearn, solved exactly by a sparse factorisation in a few seconds);
+3. reduce: the vectors are projected onto the 256 directions that carry most of the training texts' embeddings
+   (98.5% of them): scoring an answer against every coding-index entry, most of fast mode's coding time, costs
+   two thirds of what it did in 384, and the dev top-1 held (0.936 / 0.937 / 0.968 against 0.936 / 0.934 / 0.979).
 
 With distilled vectors alone the fast model's dev top-1 was 0.83; after the fit 0.936, against 0.953 for MiniLM
-itself. At run time an answer costs a tokenizer call and an average: no transformer.
+itself. At run time an answer costs a dictionary lookup per word and a sparse sum: no transformer.
 """
 
 from __future__ import annotations
@@ -106,9 +109,37 @@ def fit_token_vectors(encoder: StaticEncoder, texts: list[str], targets: np.ndar
     return StaticEncoder(vectors.astype(np.float32), encoder.tokenizer_json, encoder.base_encoder, settings)
 
 
-def build_static_encoder(base: TextEncoder, texts: list[str], l2: float = 1e-4, progress: bool = False) -> StaticEncoder:
-    """Fast mode's encoder for a training set: distilled from `base`, then fitted to its embeddings of `texts`."""
+def principal_directions(embedded: np.ndarray, dimensions: int) -> np.ndarray:
+    """(embedding dimension x `dimensions`): orthonormal directions along which the rows spread most (uncentred),
+    the most first."""
+    _, directions = np.linalg.eigh(embedded.T @ embedded)  # ascending eigenvalues: the last columns carry most
+    return directions[:, ::-1][:, :dimensions]
+
+
+def reduce_dimensions(encoder: StaticEncoder, texts: list[str], dimensions: int) -> StaticEncoder:
+    """Step 3: the token vectors projected onto the `dimensions` directions that carry most of the embeddings of
+    `texts` (uncentred principal components): a text's embedding is the projection of its full one, so scoring it
+    against the 32,000 index entries costs dimensions/384 as much. Embeddings being sums of token vectors, projecting
+    the vectors projects every embedding."""
+    if dimensions >= encoder.dimension:
+        return encoder
+    embedded = encoder.encode(texts).astype(np.float64)
+    projection = principal_directions(embedded, dimensions)
+    kept = float(np.linalg.norm(embedded @ projection) ** 2 / np.linalg.norm(embedded) ** 2)
+    log.info("static vectors reduced from %d to %d dimensions, keeping %.1f%% of the training texts' embeddings",
+             encoder.dimension, dimensions, 100 * kept)
+    settings = {**encoder.settings, "dimensions": dimensions, "reduced_from": encoder.dimension,
+                "reduction": "uncentred principal directions of the training texts' embeddings", "variance_kept": round(kept, 4)}
+    return StaticEncoder((encoder.vectors.astype(np.float64) @ projection).astype(np.float32), encoder.tokenizer_json,
+                         encoder.base_encoder, settings)
+
+
+def build_static_encoder(base: TextEncoder, texts: list[str], l2: float = 1e-4, dimensions: int = 256,
+                         progress: bool = False) -> StaticEncoder:
+    """Fast mode's encoder for a training set: distilled from `base`, fitted to its embeddings of `texts`, reduced
+    to `dimensions`."""
     texts = sorted({t for t in texts if t})
     distilled = distill_static_encoder(base, domain_vocabulary(texts))
     log.info("embedding %d training texts with %s to fit the static encoder to", len(texts), base.name)
-    return fit_token_vectors(distilled, texts, base.encode(texts, show_progress=progress), l2)
+    fitted = fit_token_vectors(distilled, texts, base.encode(texts, show_progress=progress), l2)
+    return reduce_dimensions(fitted, texts, dimensions)

@@ -38,6 +38,7 @@ class TrainingConfig:
     seed: int = 0
     fast: bool = False  # fast mode: a static encoder distilled from `encoder` (training.distill)
     static_l2: float = 1e-4  # fast mode: how strongly token vectors keep to their distilled values
+    static_dimensions: int = 256  # fast mode: the static vectors' dimensions after reduction (MiniLM's: 384)
 
 
 @dataclass
@@ -88,7 +89,8 @@ def training_encoder(config: TrainingConfig, examples: pd.DataFrame, encoder: Te
     base = encoder or TextEncoder(config.encoder)
     if not config.fast:
         return base
-    return build_static_encoder(base, examples["title"].tolist() + examples["text"].tolist(), config.static_l2, progress)
+    return build_static_encoder(base, examples["title"].tolist() + examples["text"].tolist(), config.static_l2,
+                                config.static_dimensions, progress)
 
 
 def example_features(encoder: Encoder, examples: pd.DataFrame, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
