@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +83,7 @@ class SocCoder:
         self.classification = classification  # SOC 2020 for search and describe; None in models trained before it
         self.dual = dual
         self._title_lookup: TitleLookup | None = None
+        self._code_counts: dict[tuple[int, ...], int] = {}
 
     @property
     def classes_(self) -> np.ndarray:
@@ -99,17 +103,27 @@ class SocCoder:
 
     def scores(self, answers: Iterable[Mapping | str]) -> Scores:
         """Everything the model computes for these answers, read in the index's words (model.prepare)."""
-        prepared = [prepare_answer(**a) for a in _as_answers(answers)]
+        return self._scores_of_clean(_as_answers(answers))
+
+    def _scores_of_clean(self, answers: list[dict]) -> Scores:
+        prepared = [prepare_answer(**a) for a in answers]
         texts = [answer_text(a["job_title"], a["job_description"], a["industry"]) for a in prepared]
         features, embeddings = embed_answers(self.encoder, [a["job_title"] for a in prepared], texts)
         matches = self.title_lookup.match_many([a["job_title"] for a in prepared])
         head_proba = self.head.predict_proba(features)
         blend = self.evidence.blend(head_proba, embeddings, matches, texts)
         proba = blend.proba
-        codes_per_match = [len({self.neighbours.entries[r]["code"] for r in m.rows}) if m else 0 for m in matches]
+        codes_per_match = [self._codes_of_rows(m.rows) if m else 0 for m in matches]
         calibration_features = confidence_features(proba, head_proba, blend.lookup, matches, codes_per_match)
         confidence = self.calibrator.predict(calibration_features, proba.max(axis=1))
         return Scores(proba, confidence, calibration_features, embeddings, matches, features)
+
+    def _codes_of_rows(self, rows: tuple[int, ...]) -> int:
+        """How many distinct codes these index entries have (a matched title's), remembered per title."""
+        count = self._code_counts.get(rows)
+        if count is None:
+            count = self._code_counts[rows] = len({self.neighbours.entries[r]["code"] for r in rows})
+        return count
 
     def predict(self, answers: Iterable[Mapping | str]) -> np.ndarray:
         return self.classes_[self.predict_proba(answers).argmax(axis=1)]
@@ -118,24 +132,36 @@ class SocCoder:
     def code_one(self, job_title: str = "", job_description: str = "", industry: str = "") -> CodingResult:
         return self.code([{"job_title": job_title, "job_description": job_description, "industry": industry}])[0]
 
-    def code(self, answers: Iterable[Mapping], batch_size: int = 1024, progress: bool = False) -> list[CodingResult]:
+    def code(self, answers: Iterable[Mapping], batch_size: int = 1024, progress: bool = False,
+             threads: int | None = None) -> list[CodingResult]:
         """One CodingResult per answer, in order. Each answer maps job_title, job_description, industry (any missing).
 
-        numpy's own BLAS runs on one thread meanwhile: its products here are small (a unit group's entries), and
-        its threads spinning beside torch's made them several times slower on 2 cores; torch keeps its threads
-        for the large products (the encoder, the search over all index entries)."""
-        from threadpoolctl import threadpool_limits
-
+        Batches of `batch_size` answers are coded `threads` at a time (default: one per CPU core): much of a batch
+        is Python, which holds the interpreter, while the search over the index entries and the products release
+        it, so two threads keep two cores busy. Each thread's search then runs on one core. numpy's own BLAS runs
+        on one thread throughout: its products here are small (a unit group's entries), and its threads spinning
+        beside the others made them several times slower on 2 cores."""
         answers = _as_answers(answers)
+        batches = [answers[start : start + batch_size] for start in range(0, len(answers), batch_size)]
+        threads = min(threads or usable_cores(), len(batches))
         results: list[CodingResult] = []
-        batches = range(0, len(answers), batch_size)
-        with threadpool_limits(limits=1, user_api="blas"):
-            for start in tqdm(batches, desc="coding", unit="batch", disable=not progress or len(batches) < 2):
-                results.extend(self._code_batch(answers[start : start + batch_size]))
+        with _numpy_blas().limit(limits=1):
+            if threads > 1:
+                self._code_batch(batches[0][:1])  # what is made on first use is made once, before the threads start
+                pool = ThreadPoolExecutor(threads, initializer=_search_on_one_core)
+                coded = pool.map(self._code_batch, batches)
+            else:
+                pool, coded = None, map(self._code_batch, batches)
+            try:
+                for part in tqdm(coded, total=len(batches), desc="coding", unit="batch", disable=not progress or len(batches) < 2):
+                    results.extend(part)
+            finally:
+                if pool is not None:
+                    pool.shutdown(cancel_futures=True)
         return results
 
     def _code_batch(self, answers: list[dict]) -> list[CodingResult]:
-        scored = self.scores(answers)
+        scored = self._scores_of_clean(answers)
         proba = scored.proba
         top = top_columns(proba, N_CANDIDATES)
         best_codes = self.classes_[top[:, 0]]
@@ -221,6 +247,29 @@ class SocCoder:
             classification=Classification(documents[CLASSIFICATION_DOCUMENT]) if CLASSIFICATION_DOCUMENT in documents else None,
             dual=DualCoder.from_saved(arrays, config["dual_coding"], neighbours.embeddings) if "dual_coding" in config else None,
         )
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _search_on_one_core() -> None:
+    """A coding thread's faiss search uses one OpenMP thread (the setting is per thread): the threads share the cores."""
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+
+
+@lru_cache(maxsize=1)
+def _numpy_blas():
+    """threadpoolctl's handle on the BLAS libraries that numpy and scipy brought (not faiss's or torch's own)."""
+    import scipy.sparse  # noqa: F401  (loaded before the libraries are listed)
+    from threadpoolctl import ThreadpoolController
+
+    controller = ThreadpoolController()
+    return controller.select(filepath=[lib.filepath for lib in controller.lib_controllers
+                                       if any(part in lib.filepath for part in ("/numpy", "/scipy"))])
 
 
 def top_columns(scores: np.ndarray, n: int) -> np.ndarray:

@@ -69,13 +69,12 @@ class WordTokenizer:
 
     def ids(self, texts: list[str], max_tokens: int | None = None) -> list[list[int]]:
         """Token ids of each text (at most `max_tokens`); a text with no word gets none."""
-        out = []
+        cache, out = self._cache, []
         for text in texts:
-            ids: list[int] = []
-            for word in self.normalise(text).split():
-                ids.extend(self.word_ids(word))
-                if max_tokens is not None and len(ids) >= max_tokens:
-                    del ids[max_tokens:]
-                    break
-            out.append(ids)
+            words = self.normalise(text).split()
+            try:
+                ids = [i for word in words for i in cache[word]]
+            except KeyError:  # a word not seen yet: tokenise it, then read the text again
+                ids = [i for word in words for i in self.word_ids(word)]
+            out.append(ids[:max_tokens] if max_tokens is not None else ids)
         return out

@@ -18,7 +18,7 @@ def clean(value: object) -> str:
     text = str(value)
     if not text.isascii():  # NFKC and the quote table change nothing in ASCII text
         text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split() splits where \s+ matches: runs of whitespace collapsed, ends stripped
 
 
 def normalise_title(value: object) -> str:

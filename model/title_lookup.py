@@ -11,6 +11,7 @@ its first job ("bus driver and taxi driver"); the title's last words ("water mic
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -92,6 +93,7 @@ class TitleLookup:
         self._keys = sorted(self.rows_by_key)
         self._vectorizer = None
         self._cache: OrderedDict[str, TitleMatch | None] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _near_spellings(self, keys: list[str]) -> list[tuple[str, float] | None]:
         """For each key, the index key closest in character 1- to 3-grams (TF-IDF cosine) that reads as a
@@ -134,6 +136,10 @@ class TitleLookup:
     def match_many(self, titles: list[str]) -> list[TitleMatch | None]:
         """match() for each title; each distinct title is looked up once, and remembered (an LRU cache of
         CACHE_SIZE titles: survey files repeat titles far more than whole answers)."""
+        with self._lock:  # coding threads share the cache
+            return self._match_many(titles)
+
+    def _match_many(self, titles: list[str]) -> list[TitleMatch | None]:
         found: dict[str, TitleMatch | None] = {}
         pending: dict[str, str] = {}  # title -> key still to try as a near spelling
         for title in dict.fromkeys(titles):
