@@ -37,8 +37,8 @@ from .text import clean
 
 STATE_FORMAT = 2  # 2: parts carry the scheme columns (model.results.SCHEME_COLUMNS)
 ANSWER_FIELDS = ("job_title", "job_description", "industry")
-CODING_BATCH = 4096  # distinct answers handed to the coder at a time; bounds the memory of one call
-MODEL_BATCH = 256  # answers scored together inside the coder: its similarity matrices grow with this
+CODING_BATCH = 8192  # distinct answers handed to the coder at a time; bounds the memory of one call
+MODEL_BATCH = 1024  # answers scored together inside the coder (one batch per thread): its arrays grow with this
 EXAMPLE_PROBLEMS = 10
 
 
@@ -310,8 +310,9 @@ class CodedKeys:
     cache_hits: int  # keys answered from the cache
 
 
-def code_answer_keys(coder, keys: list[tuple], cache: AnswerCache) -> CodedKeys:
-    """RESULT_COLUMNS values for each answer key, each distinct key coded once (or taken from `cache`).
+def code_answer_keys(coder, keys: list[tuple], cache: AnswerCache, threads: int | None = None) -> CodedKeys:
+    """RESULT_COLUMNS values for each answer key, each distinct key coded once (or taken from `cache`), on
+    `threads` coding threads (default: one per core; model.coder.SocCoder.code).
 
     The one place where answers become result rows, shared by `code_file` and the Spark path (model.spark),
     so both give the same columns and values for the same answers.
@@ -325,7 +326,7 @@ def code_answer_keys(coder, keys: list[tuple], cache: AnswerCache) -> CodedKeys:
     todo = [key for key in dict.fromkeys(keys) if key not in results]
     for start in range(0, len(todo), CODING_BATCH):
         batch = todo[start : start + CODING_BATCH]
-        coded = coder.code([dict(zip(ANSWER_FIELDS, key)) for key in batch], batch_size=MODEL_BATCH)
+        coded = coder.code([dict(zip(ANSWER_FIELDS, key)) for key in batch], batch_size=MODEL_BATCH, threads=threads)
         for key, result in zip(batch, coded):
             row = tuple(result.as_row()[c] for c in RESULT_COLUMNS)
             results[key] = row

@@ -250,17 +250,19 @@ def code_batches(plan: WorkerPlan, batches: Iterator[pd.DataFrame]) -> Iterator[
     """The mapInPandas function: each batch with its result columns, coded by this worker's cached model."""
     coder, cache = worker_coder(plan)
     for frame in batches:
-        yield code_frame(coder, cache, frame, plan.columns, plan.max_answer_chars)
+        yield code_frame(coder, cache, frame, plan.columns, plan.max_answer_chars, plan.threads)
 
 
-def code_frame(coder, cache: AnswerCache, frame: pd.DataFrame, columns: AnswerColumns, max_answer_chars: int) -> pd.DataFrame:
-    """One batch: answers turned to text by the file readers' rule, coded by model.batch.code_answer_keys."""
+def code_frame(coder, cache: AnswerCache, frame: pd.DataFrame, columns: AnswerColumns, max_answer_chars: int,
+               threads: int = 1) -> pd.DataFrame:
+    """One batch: answers turned to text by the file readers' rule, coded by model.batch.code_answer_keys on
+    `threads` coding threads (the task's share of cores)."""
     present = {c for c in columns.answer_columns().values() if c in frame.columns}
     answers = pd.DataFrame({c: [cell_text(v)[0] for v in frame[c].tolist()] for c in present}, index=range(len(frame)))
     rows = (frame[ROW_INDEX].to_numpy(dtype=np.int64) + 1) if ROW_INDEX in frame.columns else np.arange(1, len(frame) + 1)
     ids = [cell_text(v)[0] for v in frame[columns.id].tolist()]
     keys = answer_keys(answers, columns, max_answer_chars, rows, ids, problems=[])
-    coded = code_answer_keys(coder, keys, cache).rows
+    coded = code_answer_keys(coder, keys, cache, threads=threads).rows
     out = frame.drop(columns=[c for c in RESULT_COLUMNS if c in frame.columns])
     values = list(zip(*coded)) if coded else [()] * len(RESULT_COLUMNS)
     for column, column_values in zip(RESULT_COLUMNS, values):
@@ -307,11 +309,11 @@ def limit_threads(threads: int) -> None:
     """torch, BLAS/OpenMP and the tokenizer use `threads` threads in this worker (one Spark task's share of cores)."""
     os.environ["TOKENIZERS_PARALLELISM"] = "false"
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[variable] = str(threads)
-    import torch
+        os.environ[variable] = str(threads)  # read by torch, faiss and BLAS when they load later
     from threadpoolctl import threadpool_limits
 
-    torch.set_num_threads(threads)
+    if "torch" in sys.modules:  # a fast model never loads torch: no need to load it to set it
+        sys.modules["torch"].set_num_threads(threads)
     threadpool_limits(limits=threads)
 
 
