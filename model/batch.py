@@ -328,7 +328,7 @@ def code_answer_keys(coder, keys: list[tuple], cache: AnswerCache, threads: int 
         batch = todo[start : start + CODING_BATCH]
         coded = coder.code([dict(zip(ANSWER_FIELDS, key)) for key in batch], batch_size=MODEL_BATCH, threads=threads)
         for key, result in zip(batch, coded):
-            row = tuple(result.as_row()[c] for c in RESULT_COLUMNS)
+            row = result.as_tuple()
             results[key] = row
             cache.put(key, row)
     return CodedKeys([results[key] for key in keys], len(todo), cache_hits)

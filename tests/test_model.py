@@ -43,6 +43,10 @@ def test_results_are_well_formed_and_in_order(tiny_coder):
         scores = [c["score"] for c in result.candidates]
         assert scores == sorted(scores, reverse=True)
         assert set(result.as_row()) == set(RESULT_COLUMNS)
+        # the coder writes the candidates' JSON from its arrays: exactly what json.dumps makes of the list
+        assert result.as_row()["candidates"] == json.dumps(result.candidates, ensure_ascii=False)
+        assert result.as_tuple() == tuple(json.dumps(result.candidates, ensure_ascii=False) if c == "candidates"
+                                          else getattr(result, c) for c in RESULT_COLUMNS)
     assert len(results[0].candidates) == 5
     assert results[2].candidates == []  # nothing to rank for an empty answer
     assert results[1].candidates == []  # nor for someone not in employment
