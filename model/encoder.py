@@ -45,7 +45,10 @@ class TextEncoder:
 
     kind = "sentence-transformers"
 
-    def __init__(self, name: str = DEFAULT_ENCODER, batch_size: int = 256, device: str = "cpu"):
+    # 32 texts a forward pass: sentence-transformers sorts a call's texts by length and pads each batch to its
+    # longest, so on answers of mixed length small batches waste less on padding. On 2 cores, 4,096 answers with
+    # descriptions coded at 243 answers/s with batches of 256 (peak 1.6 GB), 296 with 64, 324 with 32 (1.0 GB).
+    def __init__(self, name: str = DEFAULT_ENCODER, batch_size: int = 32, device: str = "cpu"):
         self.name = name
         self.batch_size = batch_size
         self.device = device
