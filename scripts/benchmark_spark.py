@@ -4,7 +4,7 @@
 
 generates `--rows` answers of which `--distinct-share` are distinct (scripts/benchmark_batch.py's generator,
 seeded), writes them as CSV, then codes the file twice: with model.batch.code_file in this process, as
-`soc-coder code` does (torch on every core), and with model.spark.code_spark_files on `--master` (default
+`soc-coder code` does (one coding thread per core), and with model.spark.code_spark_files on `--master` (default
 local[2]: two Python workers, one thread each), as `soc-coder code --engine spark` does. It prints for each the
 seconds, rows/s and distinct answers/s (the file's distinct answers over the seconds), and for Spark the peak
 memory of each Python worker and the time to start Spark and load the model in the workers (a small warm-up
@@ -100,9 +100,8 @@ def _rss_mb(pid: int | str = "self", field: str = "VmRSS:") -> float:
 
 
 def run_single(args, source: Path, target: Path, distinct: int) -> pd.DataFrame:
-    import torch
-
     from model import SocCoder
+    from model.coder import usable_cores
     from model.artifact import model_fingerprint
     from model.batch import BatchOptions, code_file
 
@@ -111,7 +110,7 @@ def run_single(args, source: Path, target: Path, distinct: int) -> pd.DataFrame:
     started = time.perf_counter()
     summary = code_file(coder, source, target, options=BatchOptions(chunk_rows=args.chunk_rows), model_id=model_fingerprint(args.model))
     seconds = time.perf_counter() - started
-    print(f"single process ({torch.get_num_threads()} torch threads): {summary.rows:,} rows in {seconds:.1f} s = "
+    print(f"single process ({usable_cores()} coding threads): {summary.rows:,} rows in {seconds:.1f} s = "
           f"{summary.rows / seconds:,.0f} rows/s, {distinct / seconds:,.1f} distinct answers/s "
           f"({summary.coded_answers:,} sent to the model); peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB",
           flush=True)
@@ -143,9 +142,9 @@ def run_spark(args, source: Path, target: Path, distinct: int) -> pd.DataFrame:
           f"session start {session_seconds:.1f} s, model load in the workers {warm_seconds:.1f} s (not counted); "
           f"peak RSS of the Python processes (MB): {workers or 'none seen'}; "
           f"largest virtual size {max(memory.virtual.values(), default=0):,.0f} MB", flush=True)
-    coded = spark.read.parquet(str(target)).toPandas().sort_values("row_index", ignore_index=True)
     spark.stop()
-    return coded
+    # read back by pyarrow, not toPandas: a million coded rows do not fit through the local driver's 1 GB heap
+    return pd.read_parquet(target).sort_values("row_index", ignore_index=True)
 
 
 def main() -> None:

@@ -181,10 +181,11 @@ def code(
 def _default_model(fast, data_dir, index_file, volume1_file) -> Path:
     """The default (or fast) model's directory, trained first when there is none."""
     from model import paths
-    from training.train import TrainingConfig
 
     model_dir = paths.default_model_dir(fast)
     if not (model_dir / "manifest.json").exists():
+        from training.train import TrainingConfig  # scikit-learn and the trainer: only when there is training to do
+
         which = "fast" if fast else "default"
         typer.echo(f"No model at {model_dir}: training the {which} model first (a few minutes, once).", err=True)
         _train(data_dir, index_file, volume1_file, model_dir, TrainingConfig(fast=fast))
