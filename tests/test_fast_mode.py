@@ -128,12 +128,19 @@ def test_static_encoder_gives_distinct_unit_vectors_and_zero_for_no_token(tiny_f
     assert not vectors[4].any() and not vectors[5].any()
 
 
-def test_fitted_token_vectors_put_each_text_nearest_the_sentence_encoders_vector_of_it(tiny_fast_training, encoder):
-    settings = tiny_fast_training.coder.encoder.settings
-    assert settings["fit_texts"] > 100 and settings["domain_words"] > 50
+def test_fitted_token_vectors_put_each_text_nearest_the_sentence_encoders_vector_of_it(ons_fixture_dir, encoder):
+    from training.ons_readers import load_sources
+    from training.train import TrainingConfig, fit_coder
+
+    # distilled and fitted, not reduced: in the sentence encoder's own 384 dimensions, so the two compare directly
+    index, volume1 = load_sources(ons_fixture_dir)
+    config = TrainingConfig(holdout_fraction=0.2, fast=True, static_dimensions=encoder.dimension)
+    static = fit_coder(index, volume1, config, encoder=encoder).coder.encoder
+    assert static.dimension == encoder.dimension and "reduced_from" not in static.settings
+    assert static.settings["fit_texts"] > 100 and static.settings["domain_words"] > 50
     texts = ["Head chef in a hotel restaurant", "Software developer; industry: bank", "Nurse on a hospital ward",
              "Delivery driver for a parcels firm"]
-    fast = tiny_fast_training.coder.encoder.encode(texts)
+    fast = static.encode(texts)
     teacher = encoder.encode(texts)
     # each text's static vector is closest to the sentence encoder's vector of the same text
     assert ((fast @ teacher.T).argmax(axis=1) == np.arange(len(texts))).all()

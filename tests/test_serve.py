@@ -108,11 +108,20 @@ def test_odd_answers_are_coded_or_called_uncodable(client, answer):
     assert response.json()["status"] in ("coded", "referred", "uncodable", "not_in_employment")
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner, max_size=3), max_leaves=8)
 answer_like = st.fixed_dictionaries({}, optional={"id": json_values, "job_title": json_values, "job_description": json_values,
                                                   "industry": json_values})
 bodies = json_values | answer_like | st.fixed_dictionaries({"answers": st.lists(answer_like | json_values, max_size=3)})
+
+
+@pytest.mark.parametrize(("body", "field"), [('{"job_title": NaN}', "job_title"), ('{"job_title": "nurse", "industry": Infinity}', "industry"),
+                                           ('[-Infinity]', "body")])
+def test_non_standard_json_numbers_are_a_422_naming_the_field(client, body, field):
+    # JSON has no NaN or Infinity (RFC 8259) and client libraries will not send them, but Python's parser reads them
+    response = client.post("/v1/code", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(f"{field}: ")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
