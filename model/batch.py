@@ -163,6 +163,20 @@ class _RunFolder:
     def write_state(self, state: dict) -> None:
         _replace_text(self.state_file, json.dumps(state, indent=1))
 
+    def check_finished(self, chunks: int) -> None:
+        """Before a resume: each finished chunk's ids, part and problems are there and readable (the ids loaded,
+        the part's Parquet footer read), so a damaged folder is an error naming the file, not a crash later."""
+        import pyarrow.parquet as pq
+
+        for index in range(chunks):
+            for path, read in ((self.ids(index), lambda p: np.load(p, allow_pickle=False)), (self.part(index), pq.read_metadata),
+                               (self.problems(index), lambda p: p.read_bytes())):
+                try:
+                    read(path)
+                except Exception as error:  # missing, truncated or not what it should be
+                    reason = "is missing" if not path.exists() else f"is damaged ({type(error).__name__}: {error})"
+                    raise BatchError(f"cannot resume: {path} {reason}; delete {self.path} to start over") from None
+
 
 def code_file(
     coder,
@@ -275,6 +289,7 @@ def _start_or_resume(folder: _RunFolder, fingerprint: dict, resume: bool, summar
         raise BatchError(f"cannot resume {folder.path}: {', '.join(names.get(k, k) for k in differ)} differ(s) from the "
                          "interrupted run; run with the same input, model and options, or delete that folder to start over")
     done = int(state["chunks_done"])
+    folder.check_finished(done)
     summary._restore(state["summary"])
     summary.resumed_chunks = done
     summary.notes.append(f"resumed after {done} finished chunk(s) ({summary.rows:,} rows)")

@@ -64,7 +64,9 @@ class TextEncoder:
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension())
+        model = self.model  # sentence-transformers 5 renamed the method; older releases have only the first name
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(dimension())
 
     def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
         """Embeddings of `texts`; each distinct text is encoded once."""

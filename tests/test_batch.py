@@ -4,6 +4,7 @@ All with the tiny fixture model (a real MiniLM + head trained on the fixture wor
 """
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -375,6 +376,24 @@ def test_resume_refuses_a_changed_input_or_chunk_size(tiny_coder, survey, tmp_pa
     path.write_text(path.read_text() + "x1,Head chef,99\n")
     with pytest.raises(BatchError, match="the input file's contents differ"):
         code_file(tiny_coder, path, target, options=BatchOptions(chunk_rows=5, resume=True))
+
+
+@pytest.mark.parametrize(("damage", "says"), [
+    (lambda parts: (parts / "ids-000001.npy").unlink(), "ids-000001.npy is missing"),
+    (lambda parts: (parts / "part-000000.parquet").write_bytes(b"not parquet"), "part-000000.parquet is damaged (ArrowInvalid"),
+    (lambda parts: (parts / "ids-000000.npy").write_bytes(b"\x93NUMPY"), "ids-000000.npy is damaged"),
+    (lambda parts: (parts / "problems-000001.jsonl").unlink(), "problems-000001.jsonl is missing"),
+])
+def test_resume_over_a_damaged_run_folder_names_the_file(tiny_coder, survey, tmp_path, damage, says):
+    _, path = survey
+    target = tmp_path / "coded.csv"
+    with pytest.raises(KeyboardInterrupt):
+        code_file(CountingCoder(tiny_coder, stop_at=3), path, target, options=BatchOptions(chunk_rows=5, cache_size=0))
+    damage(tmp_path / "coded.csv.parts")
+    with pytest.raises(BatchError, match="cannot resume: .*" + re.escape(says)) as raised:
+        code_file(tiny_coder, path, target, options=BatchOptions(chunk_rows=5, resume=True))
+    assert f"delete {tmp_path / 'coded.csv.parts'} to start over" in str(raised.value)
+    assert not target.exists()
 
 
 def test_resume_with_nothing_to_resume_starts_over(tiny_coder, survey, tmp_path):
