@@ -164,13 +164,14 @@ class _RunFolder:
         _replace_text(self.state_file, json.dumps(state, indent=1))
 
     def check_finished(self, chunks: int) -> None:
-        """Before a resume: each finished chunk's ids, part and problems are there and readable (the ids loaded,
-        the part's Parquet footer read), so a damaged folder is an error naming the file, not a crash later."""
+        """Before a resume: each finished chunk's ids, part and problems are there and readable (the ids' header
+        and size, the part's Parquet footer, the problems opened: the data itself is read once, later), so a
+        damaged folder is an error naming the file, not a crash part-way."""
         import pyarrow.parquet as pq
 
         for index in range(chunks):
-            for path, read in ((self.ids(index), lambda p: np.load(p, allow_pickle=False)), (self.part(index), pq.read_metadata),
-                               (self.problems(index), lambda p: p.read_bytes())):
+            for path, read in ((self.ids(index), lambda p: np.load(p, mmap_mode="r", allow_pickle=False)),
+                               (self.part(index), pq.read_metadata), (self.problems(index), lambda p: open(p, "rb").close())):
                 try:
                     read(path)
                 except Exception as error:  # missing, truncated or not what it should be

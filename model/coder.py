@@ -21,7 +21,7 @@ from .head import SoftmaxHead
 from .index_evidence import EvidenceWeights, IndexEvidence
 from .neighbours import IndexNeighbours, describe_entry
 from .prepare import prepare_answer
-from .results import CODED, REFERRED, CodingResult, candidate_start
+from .results import CODED, REFERRED, CodingResult
 from .schemes import DualCoder
 from .rules import UNCODABLE, has_words, is_refusal, needs_a_person, status_before_model
 from .text import answer_text, clean
@@ -171,31 +171,27 @@ class SocCoder:
         schemes = self._scheme_codes(scored, best_codes, within)
         titles = [self.unit_group_titles.get(code, "") for code in self.classes_.tolist()]
         codes = self.classes_.tolist()
-        starts = [candidate_start(code, title) for code, title in zip(codes, titles)]
         results = []
         for i, answer in enumerate(answers):
-            columns, scores = top[i].tolist(), [round(p, 4) for p in proba[i, top[i]].tolist()]
-            candidates = [{"code": codes[j], "title": titles[j], "score": p} for j, p in zip(columns, scores)]
-            candidates_text = "[" + ", ".join([starts[j] + repr(p) + "}" for j, p in zip(columns, scores)]) + "]"
+            candidates = [{"code": codes[j], "title": titles[j], "score": round(p, 4)}
+                          for j, p in zip(top[i].tolist(), proba[i, top[i]].tolist())]
             ruled = status_before_model(answer["job_title"], answer["job_description"], answer["industry"])
             if ruled is not None:
                 status, reason = ruled
                 # a vague answer keeps its short list for the person who codes it; a non-occupation, a refusal
                 # and an answer with no words have none
-                keep = status == UNCODABLE and has_words(*answer.values()) and not is_refusal(answer["job_title"])
-                result = CodingResult("", "", 0.0, status, candidates if keep else [], reason)
-                result._candidates_text = candidates_text if keep else "[]"
-                results.append(result)
+                keep = candidates if status == UNCODABLE and has_words(*answer.values()) and not is_refusal(answer["job_title"]) else []
+                results.append(CodingResult("", "", 0.0, status, keep, reason))
                 continue
             confidence = float(scored.confidence[i])
             status = CODED if confidence >= self.auto_code_threshold and not needs_a_person(answer["job_title"]) else REFERRED
             code = candidates[0]["code"]
             in_schemes = {f"{scheme}_{field}": value for scheme, assigned in schemes.items()
                           for field, value in (("code", assigned[i].code), ("confidence", round(confidence * assigned[i].conditional, 4)))}
-            result = CodingResult(code, candidates[0]["title"], round(confidence, 4), status, candidates,
-                                  describe_entry(nearest[i]), **in_schemes)
-            result._candidates_text = candidates_text
-            results.append(result)
+            results.append(
+                CodingResult(code, candidates[0]["title"], round(confidence, 4), status, candidates,
+                             describe_entry(nearest[i]), **in_schemes)
+            )
         return results
 
     def _scheme_codes(self, scored: Scores, units: np.ndarray, within: tuple[np.ndarray, np.ndarray]) -> dict:

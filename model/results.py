@@ -47,13 +47,9 @@ class CodingResult:
         return dict(zip(RESULT_COLUMNS, self.as_tuple()))
 
     def as_tuple(self) -> tuple:
-        """as_row()'s values in RESULT_COLUMNS order. The coder leaves the candidates' JSON, written from its
-        arrays, in `_candidates_text` (not a field: fields are the output columns); else it is written here."""
-        text = self.__dict__.get("_candidates_text")
-        if text is None:
-            text = candidates_json(self.candidates)
+        """as_row()'s values in RESULT_COLUMNS order, without a dict per row."""
         values = _RESULT_FIELDS(self)
-        return values[:_CANDIDATES_AT] + (text,) + values[_CANDIDATES_AT + 1 :]
+        return values[:_CANDIDATES_AT] + (candidates_json(self.candidates),) + values[_CANDIDATES_AT + 1 :]
 
 
 _RESULT_FIELDS = attrgetter(*RESULT_COLUMNS)
@@ -64,8 +60,7 @@ _CANDIDATE_KEYS = {"code", "title", "score"}
 
 
 @lru_cache(maxsize=4096)
-def candidate_start(code: str, title: str) -> str:
-    """A candidate's JSON up to its score: '{"code": "6135", "title": "...", "score": '."""
+def _candidate_start(code: str, title: str) -> str:
     return '{"code": %s, "title": %s, "score": ' % (json.dumps(code), json.dumps(title, ensure_ascii=False))
 
 
@@ -75,4 +70,4 @@ def candidates_json(candidates: list[dict]) -> str:
     if not all(c.keys() == _CANDIDATE_KEYS and type(c["score"]) is float and type(c["code"]) is str and type(c["title"]) is str
                for c in candidates):
         return json.dumps(candidates, ensure_ascii=False)
-    return "[" + ", ".join(candidate_start(c["code"], c["title"]) + repr(c["score"]) + "}" for c in candidates) + "]"
+    return "[" + ", ".join(_candidate_start(c["code"], c["title"]) + repr(c["score"]) + "}" for c in candidates) + "]"

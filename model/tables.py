@@ -325,7 +325,7 @@ def with_results(frame: pd.DataFrame, results: list) -> pd.DataFrame:
     """
     if len(results) != len(frame):
         raise RuntimeError(f"{len(results)} results for {len(frame)} rows")
-    rows = [list(r.as_tuple()) if hasattr(r, "as_tuple") else r for r in results]
+    rows = [r.as_tuple() if hasattr(r, "as_tuple") else r for r in results]
     values = [list(column) for column in zip(*rows)] if rows else [[] for _ in RESULT_COLUMNS]
     coded = pd.DataFrame({c: pd.Series(v, index=frame.index, dtype=float if c in CONFIDENCE_COLUMNS else object)
                           for c, v in zip(RESULT_COLUMNS, values)})
